@@ -1,0 +1,17 @@
+//! # edgecache
+//!
+//! A cache for edge runtimes, written once in Rust and shipped as WebAssembly.
+//!
+//! This crate is the no-tokio core: a memory tier bounded by entries and bytes
+//! ([`MemoryTier`]), TTL with lazy and amortised expiry, eviction policies
+//! (LRU, LFU, FIFO and the scan-resistant default S3-FIFO), compression,
+//! stable key generation, and the versioned entry envelope used in backends.
+//! The core never reads the system clock ([`Clock`] is injected) and nothing
+//! reachable from WebAssembly panics.
+
+pub mod clock;
+pub mod error;
+pub mod memory;
+
+pub use clock::{Clock, FnClock, ManualClock};
+pub use error::{CacheError, Result};
