@@ -15,3 +15,8 @@ pub mod memory;
 
 pub use clock::{Clock, FnClock, ManualClock};
 pub use error::{CacheError, Result};
+pub use memory::{EvictionPolicy, MemoryConfig, MemoryTier, Ns, SetOptions, Ttl};
+pub mod codec;
+pub mod key;
+pub mod pattern;
+pub mod ttl;

@@ -1,7 +1,27 @@
-//! The L1 memory tier.
+//! The L1 memory tier: a bounded map of byte values with TTL, eviction,
+//! namespaces, tags and compression. See [`MemoryTier`].
 
+mod commands;
+mod config;
+mod entry;
 pub(crate) mod links;
+mod namespaces;
 pub mod policy;
+mod stats;
+mod tags;
+mod tier;
 pub(crate) mod wheel;
 
+pub use commands::{MAX_BATCH, Remaining};
+pub use config::{
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_KEY_BYTES, DEFAULT_MAX_TAGS,
+    DEFAULT_MAX_VALUE_BYTES, MAX_TAG_BYTES, MemoryConfig, SetOptions, Ttl,
+};
+pub use entry::{ENTRY_OVERHEAD, TAG_OVERHEAD};
+pub use namespaces::{MAX_NAMESPACE_BYTES, MAX_NAMESPACES, Ns};
 pub use policy::EvictionPolicy;
+pub use stats::{Removal, RemovalCause, RemovalListener, Stats};
+pub use tier::MemoryTier;
+
+#[cfg(test)]
+mod tests;

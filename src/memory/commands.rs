@@ -1,0 +1,297 @@
+//! The command set of the memory tier, built on the primitives in `tier.rs`:
+//! conditional writes, TTL commands, counters, batches, patterns, tags.
+//!
+//! Every command validates all of its input before changing anything, so a
+//! bad argument leaves the tier exactly as it was.
+
+use std::borrow::Cow;
+
+use crate::error::{CacheError, Result};
+use crate::memory::config::{SetOptions, validate_ttl_ms};
+use crate::memory::entry::NEVER;
+use crate::memory::namespaces::Ns;
+use crate::memory::stats::RemovalCause;
+use crate::memory::tier::MemoryTier;
+use crate::pattern::Pattern;
+
+/// Most items one batch call accepts.
+pub const MAX_BATCH: usize = 10_000;
+
+/// Remaining lifetime of an entry, as `ttl` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remaining {
+    /// No such live entry.
+    Missing,
+    /// The entry never expires.
+    Forever,
+    /// Milliseconds until the earliest deadline.
+    Ms(u64),
+}
+
+fn check_batch(len: usize) -> Result<()> {
+    if len > MAX_BATCH {
+        return Err(CacheError::LimitExceeded {
+            what: "items in one batch",
+            limit: MAX_BATCH as u64,
+        });
+    }
+    Ok(())
+}
+
+impl MemoryTier {
+    /// Stores `value` under `key`, replacing any previous value.
+    pub fn set(&mut self, ns: Ns, key: &str, value: &[u8], opts: &SetOptions<'_>) -> Result<()> {
+        let now = self.now();
+        let prepared = self.prepare(ns, key, value, opts, now)?;
+        self.reclaim_expired(now, 16);
+        self.store(prepared, now);
+        Ok(())
+    }
+
+    /// Stores only if `key` has no live entry; true if stored.
+    pub fn add(&mut self, ns: Ns, key: &str, value: &[u8], opts: &SetOptions<'_>) -> Result<bool> {
+        self.set_if(ns, key, value, opts, false)
+    }
+
+    /// Stores only if `key` has a live entry; true if stored.
+    pub fn replace(
+        &mut self,
+        ns: Ns,
+        key: &str,
+        value: &[u8],
+        opts: &SetOptions<'_>,
+    ) -> Result<bool> {
+        self.set_if(ns, key, value, opts, true)
+    }
+
+    fn set_if(
+        &mut self,
+        ns: Ns,
+        key: &str,
+        value: &[u8],
+        opts: &SetOptions<'_>,
+        want_present: bool,
+    ) -> Result<bool> {
+        let now = self.now();
+        let prepared = self.prepare(ns, key, value, opts, now)?;
+        let present = self.lookup(ns, key, now)?.1.is_some();
+        if present != want_present {
+            return Ok(false);
+        }
+        self.store(prepared, now);
+        Ok(true)
+    }
+
+    /// Whether `key` has a live entry (no promotion, no stats).
+    pub fn has(&mut self, ns: Ns, key: &str) -> Result<bool> {
+        let now = self.now();
+        Ok(self.lookup(ns, key, now)?.1.is_some())
+    }
+
+    /// Time left before `key` expires.
+    pub fn ttl(&mut self, ns: Ns, key: &str) -> Result<Remaining> {
+        let now = self.now();
+        let slot = self.lookup(ns, key, now)?.1;
+        Ok(
+            match slot.and_then(|s| self.entry(s)).map(|e| e.deadline()) {
+                None => Remaining::Missing,
+                Some(NEVER) => Remaining::Forever,
+                Some(deadline) => Remaining::Ms(deadline.saturating_sub(now)),
+            },
+        )
+    }
+
+    /// Gives `key` a new time-to-live from now (its idle clock is kept);
+    /// true if the key exists.
+    pub fn expire(&mut self, ns: Ns, key: &str, ttl_ms: u64) -> Result<bool> {
+        validate_ttl_ms(ttl_ms)?;
+        let now = self.now();
+        let Some(slot) = self.lookup(ns, key, now)?.1 else {
+            return Ok(false);
+        };
+        let idle = self.entry(slot).map_or(0, |e| e.idle_ms);
+        self.set_deadlines(slot, now.saturating_add(ttl_ms), idle, now);
+        Ok(true)
+    }
+
+    /// Removes both deadlines of `key`; true if the key exists.
+    pub fn persist(&mut self, ns: Ns, key: &str) -> Result<bool> {
+        let now = self.now();
+        let Some(slot) = self.lookup(ns, key, now)?.1 else {
+            return Ok(false);
+        };
+        self.set_deadlines(slot, NEVER, 0, now);
+        Ok(true)
+    }
+
+    /// Marks `key` as used: promotes it and restarts its idle clock.
+    pub fn touch(&mut self, ns: Ns, key: &str) -> Result<bool> {
+        let now = self.now();
+        let Some(slot) = self.lookup(ns, key, now)?.1 else {
+            return Ok(false);
+        };
+        self.touch_slot(slot, now);
+        Ok(true)
+    }
+
+    /// Adds `delta` to the decimal integer stored at `key` (a missing key counts
+    /// as 0 and is created with the default TTL); returns the new value. The
+    /// entry keeps its deadlines and tags.
+    pub fn incr(&mut self, ns: Ns, key: &str, delta: i64) -> Result<i64> {
+        let now = self.now();
+        let slot = self.lookup(ns, key, now)?.1;
+        let current = match slot {
+            Some(slot) => parse_counter(&self.value_of(slot)?)?,
+            None => 0,
+        };
+        let next = current.checked_add(delta).ok_or(CacheError::Overflow)?;
+        let text = next.to_string();
+        let mut prepared = self.prepare(ns, key, text.as_bytes(), &SetOptions::default(), now)?;
+        if let Some(entry) = slot.and_then(|s| self.entry(s)) {
+            prepared.expires_at = entry.expires_at;
+            prepared.idle_ms = entry.idle_ms;
+            prepared.tags = None;
+            prepared.weight =
+                crate::memory::entry::weight_of(key.len(), prepared.stored.len(), entry.tags.len());
+        }
+        self.store(prepared, now);
+        Ok(next)
+    }
+
+    /// `incr` by `-delta`.
+    pub fn decr(&mut self, ns: Ns, key: &str, delta: i64) -> Result<i64> {
+        let negated = delta.checked_neg().ok_or(CacheError::Overflow)?;
+        self.incr(ns, key, negated)
+    }
+
+    // ---- batches -------------------------------------------------------
+
+    /// `get` for each key, in order.
+    pub fn get_many(&mut self, ns: Ns, keys: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
+        check_batch(keys.len())?;
+        self.validate_keys(ns, keys)?;
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            out.push(self.get(ns, key)?.map(Cow::into_owned));
+        }
+        Ok(out)
+    }
+
+    /// `set` for each pair with the same options; all are validated before any is stored.
+    pub fn set_many(
+        &mut self,
+        ns: Ns,
+        items: &[(&str, &[u8])],
+        opts: &SetOptions<'_>,
+    ) -> Result<()> {
+        check_batch(items.len())?;
+        let now = self.now();
+        let mut prepared = Vec::with_capacity(items.len());
+        for (key, value) in items {
+            prepared.push(self.prepare(ns, key, value, opts, now)?);
+        }
+        for p in prepared {
+            self.store(p, now);
+        }
+        Ok(())
+    }
+
+    /// `delete` for each key; returns how many live entries were removed.
+    pub fn delete_many(&mut self, ns: Ns, keys: &[&str]) -> Result<u64> {
+        check_batch(keys.len())?;
+        self.validate_keys(ns, keys)?;
+        let mut removed = 0;
+        for key in keys {
+            removed += u64::from(self.delete(ns, key)?);
+        }
+        Ok(removed)
+    }
+
+    /// `has` for each key, in order.
+    pub fn has_many(&mut self, ns: Ns, keys: &[&str]) -> Result<Vec<bool>> {
+        check_batch(keys.len())?;
+        self.validate_keys(ns, keys)?;
+        keys.iter().map(|key| self.has(ns, key)).collect()
+    }
+
+    fn validate_keys(&self, ns: Ns, keys: &[&str]) -> Result<()> {
+        self.namespaces.check(ns)?;
+        keys.iter()
+            .try_for_each(|k| crate::key::validate_key(k, self.config.max_key_bytes))
+    }
+
+    // ---- patterns, namespaces, tags ------------------------------------
+
+    /// Live keys of `ns` matching a Redis-style glob.
+    pub fn keys(&mut self, ns: Ns, pattern: &str) -> Result<Vec<String>> {
+        let pattern = Pattern::parse(pattern)?;
+        let now = self.now();
+        let slots = self.matching_slots(ns, &pattern, now)?;
+        Ok(slots
+            .iter()
+            .filter_map(|&s| self.entry(s).map(|e| e.key.to_string()))
+            .collect())
+    }
+
+    /// How many live keys of `ns` match.
+    pub fn count_matching(&mut self, ns: Ns, pattern: &str) -> Result<u64> {
+        let pattern = Pattern::parse(pattern)?;
+        let now = self.now();
+        Ok(self.matching_slots(ns, &pattern, now)?.len() as u64)
+    }
+
+    /// Removes every live key of `ns` that matches; returns how many.
+    pub fn delete_matching(&mut self, ns: Ns, pattern: &str) -> Result<u64> {
+        let pattern = Pattern::parse(pattern)?;
+        let now = self.now();
+        let slots = self.matching_slots(ns, &pattern, now)?;
+        Ok(self.remove_all(&slots))
+    }
+
+    fn matching_slots(&mut self, ns: Ns, pattern: &Pattern, now: u64) -> Result<Vec<u32>> {
+        let mut slots = self.live_slots(ns, now)?;
+        slots.retain(|&s| self.entry(s).is_some_and(|e| pattern.matches(&e.key)));
+        Ok(slots)
+    }
+
+    fn remove_all(&mut self, slots: &[u32]) -> u64 {
+        for &slot in slots {
+            self.remove_slot(slot, RemovalCause::Explicit, true);
+        }
+        slots.len() as u64
+    }
+
+    /// Removes every entry of one namespace; returns how many.
+    pub fn clear_namespace(&mut self, ns: Ns) -> Result<u64> {
+        self.namespaces.check(ns)?;
+        let slots = self.namespaces.members(ns);
+        Ok(self.remove_all(&slots))
+    }
+
+    /// Removes every entry of `ns` carrying `tag`; returns how many.
+    pub fn invalidate_tag(&mut self, ns: Ns, tag: &str) -> Result<u64> {
+        self.namespaces.check(ns)?;
+        let slots = self.tags.slots_with(ns, tag);
+        Ok(self.remove_all(&slots))
+    }
+
+    /// `invalidate_tag` for several tags; returns how many entries were removed.
+    pub fn invalidate_tags(&mut self, ns: Ns, tags: &[&str]) -> Result<u64> {
+        check_batch(tags.len())?;
+        let mut removed = 0;
+        for tag in tags {
+            removed += self.invalidate_tag(ns, tag)?;
+        }
+        Ok(removed)
+    }
+}
+
+/// Parses a counter: optional '-', then 1 to 19 ASCII digits, within i64.
+fn parse_counter(bytes: &[u8]) -> Result<i64> {
+    let text = std::str::from_utf8(bytes).map_err(|_| CacheError::NotAnInteger)?;
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(CacheError::NotAnInteger);
+    }
+    text.parse::<i64>().map_err(|_| CacheError::NotAnInteger)
+}

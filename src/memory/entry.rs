@@ -1,0 +1,56 @@
+//! One stored entry and its weight.
+
+use crate::memory::namespaces::Ns;
+use crate::memory::tags::TagId;
+
+/// "No deadline" for `expires_at`.
+pub(crate) const NEVER: u64 = u64::MAX;
+
+/// Fixed bytes charged per entry for the bookkeeping around key and value: the
+/// slot itself (~96 bytes), its hash-table cell, policy, timer and namespace
+/// links, and allocator headers of the two heap blocks. Measured on x86_64 and
+/// wasm32 it is below this figure, so the byte budget errs on the safe side.
+pub const ENTRY_OVERHEAD: u64 = 160;
+/// Bytes charged per tag an entry carries (its id plus the tag index cell).
+pub const TAG_OVERHEAD: u64 = 32;
+
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub key: Box<str>,
+    /// The value as stored: deflated when `compressed`.
+    pub stored: Box<[u8]>,
+    pub hash: u64,
+    pub ns: Ns,
+    pub compressed: bool,
+    pub weight: u64,
+    /// Absolute deadline from the TTL, or [`NEVER`].
+    pub expires_at: u64,
+    /// Time-to-idle in ms; 0 means none.
+    pub idle_ms: u64,
+    pub last_access: u64,
+    pub tags: Box<[TagId]>,
+}
+
+impl Entry {
+    /// The earliest of the two deadlines (TTL and idle).
+    pub(crate) fn deadline(&self) -> u64 {
+        if self.idle_ms == 0 {
+            self.expires_at
+        } else {
+            self.expires_at
+                .min(self.last_access.saturating_add(self.idle_ms))
+        }
+    }
+
+    pub(crate) fn is_expired(&self, now: u64) -> bool {
+        now >= self.deadline()
+    }
+}
+
+/// The weight charged for an entry.
+pub(crate) fn weight_of(key_len: usize, stored_len: usize, tag_count: usize) -> u64 {
+    (key_len as u64)
+        .saturating_add(stored_len as u64)
+        .saturating_add(ENTRY_OVERHEAD)
+        .saturating_add((tag_count as u64).saturating_mul(TAG_OVERHEAD))
+}

@@ -1,0 +1,569 @@
+//! The memory tier: entries in a slab of slots, found through a hash table of
+//! slot numbers, ordered by an eviction policy, expired by a timer wheel.
+//!
+//! Invariants (checked by [`MemoryTier::validate`]):
+//! - `len <= max_entries` and `bytes <= max_bytes` whenever a method returns;
+//! - every live slot is in the table, its namespace list, its tags and the policy;
+//! - every slot with a finite deadline is scheduled in the wheel (possibly early:
+//!   a sliding deadline moves later without rescheduling, and the wheel
+//!   re-arms it when it fires).
+
+use std::borrow::Cow;
+use std::hash::BuildHasher;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+
+use crate::clock::Clock;
+use crate::codec::compress::{decompress, maybe_compress};
+use crate::error::{CacheError, Result};
+use crate::key::validate_key;
+use crate::memory::config::{MAX_TAG_BYTES, MemoryConfig, SetOptions};
+use crate::memory::entry::{Entry, NEVER, weight_of};
+use crate::memory::namespaces::{Namespaces, Ns};
+use crate::memory::policy::{Capacity, Policy};
+use crate::memory::stats::{Removal, RemovalCause, RemovalListener, Stats};
+use crate::memory::tags::Tags;
+use crate::memory::wheel::ExpiryWheel;
+
+/// Expired entries reclaimed per operation, so no single call pays for a
+/// backlog; [`MemoryTier::purge_expired`] reclaims everything at once.
+const RECLAIM_BUDGET: usize = 16;
+
+/// A bounded in-memory cache of byte values.
+pub struct MemoryTier {
+    pub(crate) config: MemoryConfig,
+    clock: Box<dyn Clock>,
+    hasher: DefaultHashBuilder,
+    table: HashTable<u32>,
+    slots: Vec<Option<Entry>>,
+    free: Vec<u32>,
+    pub(crate) len: u64,
+    pub(crate) bytes: u64,
+    policy: Policy,
+    wheel: ExpiryWheel,
+    pub(crate) namespaces: Namespaces,
+    pub(crate) tags: Tags,
+    pub(crate) stats: Stats,
+    listener: Option<RemovalListener>,
+    due: Vec<u32>,
+}
+
+/// A validated write, ready to store.
+pub(crate) struct Prepared<'a> {
+    pub ns: Ns,
+    pub key: &'a str,
+    pub hash: u64,
+    pub stored: Box<[u8]>,
+    pub compressed: bool,
+    pub expires_at: u64,
+    pub idle_ms: u64,
+    /// `None` keeps the tags of an existing entry.
+    pub tags: Option<&'a [&'a str]>,
+    pub weight: u64,
+}
+
+impl MemoryTier {
+    /// Builds a tier; fails if the configuration is invalid.
+    pub fn new(config: MemoryConfig, clock: Box<dyn Clock>) -> Result<Self> {
+        config.validate()?;
+        let now = clock.now_ms();
+        let policy = Policy::new(
+            config.policy,
+            Capacity {
+                max_entries: config.max_entries,
+                max_bytes: config.max_bytes,
+            },
+        );
+        Ok(MemoryTier {
+            config,
+            clock,
+            hasher: DefaultHashBuilder::default(),
+            table: HashTable::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            len: 0,
+            bytes: 0,
+            policy,
+            wheel: ExpiryWheel::new(now),
+            namespaces: Namespaces::new(),
+            tags: Tags::default(),
+            stats: Stats::default(),
+            listener: None,
+            due: Vec::new(),
+        })
+    }
+
+    /// The configuration this tier was built with.
+    pub fn config(&self) -> &MemoryConfig {
+        &self.config
+    }
+
+    /// The namespace called `name`, created on first use. `""` is [`Ns::DEFAULT`].
+    pub fn namespace(&mut self, name: &str) -> Result<Ns> {
+        self.namespaces.intern(name)
+    }
+
+    /// The name of a namespace handle.
+    pub fn namespace_name(&self, ns: Ns) -> Option<&str> {
+        self.namespaces.name(ns)
+    }
+
+    /// Calls `listener` for every entry that leaves the tier, with the reason.
+    pub fn set_removal_listener(&mut self, listener: Option<RemovalListener>) {
+        self.listener = listener;
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            entries: self.len,
+            bytes: self.bytes,
+            ..self.stats
+        }
+    }
+
+    /// Live entries (including expired ones not yet reclaimed).
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the tier holds no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Total weight in bytes.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    pub(crate) fn now(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
+    // ---- lookups -------------------------------------------------------
+
+    pub(crate) fn hash(&self, ns: Ns, key: &str) -> u64 {
+        self.hasher.hash_one((ns.0, key))
+    }
+
+    pub(crate) fn entry(&self, slot: u32) -> Option<&Entry> {
+        self.slots.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    pub(crate) fn entry_mut(&mut self, slot: u32) -> Option<&mut Entry> {
+        self.slots.get_mut(slot as usize).and_then(Option::as_mut)
+    }
+
+    pub(crate) fn find(&self, ns: Ns, key: &str, hash: u64) -> Option<u32> {
+        let slots = &self.slots;
+        self.table
+            .find(hash, |&slot| {
+                slots
+                    .get(slot as usize)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|e| e.ns == ns && &*e.key == key)
+            })
+            .copied()
+    }
+
+    /// Checks the namespace and key, reclaims a little expired work, and finds
+    /// the live slot for `key`; an expired entry found here is removed.
+    pub(crate) fn lookup(&mut self, ns: Ns, key: &str, now: u64) -> Result<(u64, Option<u32>)> {
+        self.namespaces.check(ns)?;
+        validate_key(key, self.config.max_key_bytes)?;
+        self.reclaim_expired(now, RECLAIM_BUDGET);
+        let hash = self.hash(ns, key);
+        let slot = self.find(ns, key, hash);
+        match slot {
+            Some(slot) if self.entry(slot).is_some_and(|e| e.is_expired(now)) => {
+                self.remove_slot(slot, RemovalCause::Expired, true);
+                Ok((hash, None))
+            }
+            other => Ok((hash, other)),
+        }
+    }
+
+    /// The value of a live slot, decompressed when needed.
+    pub(crate) fn value_of(&self, slot: u32) -> Result<Cow<'_, [u8]>> {
+        let entry = self
+            .entry(slot)
+            .ok_or(CacheError::corrupt("slot vanished"))?;
+        if entry.compressed {
+            let limit = usize::try_from(self.config.max_value_bytes).unwrap_or(usize::MAX);
+            Ok(Cow::Owned(decompress(&entry.stored, limit)?))
+        } else {
+            Ok(Cow::Borrowed(&entry.stored))
+        }
+    }
+
+    /// Records a read of a live slot: promotion and the idle clock.
+    pub(crate) fn touch_slot(&mut self, slot: u32, now: u64) {
+        self.policy.access(slot);
+        if let Some(entry) = self.entry_mut(slot) {
+            entry.last_access = now;
+        }
+    }
+
+    // ---- reads ---------------------------------------------------------
+
+    /// The value of `key`, promoting it in the eviction order.
+    pub fn get(&mut self, ns: Ns, key: &str) -> Result<Option<Cow<'_, [u8]>>> {
+        let now = self.now();
+        let (hash, slot) = self.lookup(ns, key, now)?;
+        let Some(slot) = slot else {
+            self.stats.misses = self.stats.misses.saturating_add(1);
+            self.policy.miss(hash);
+            return Ok(None);
+        };
+        self.stats.hits = self.stats.hits.saturating_add(1);
+        self.touch_slot(slot, now);
+        self.value_of(slot).map(Some)
+    }
+
+    /// The value of `key` without promoting it, touching its idle clock, or
+    /// counting a hit or miss.
+    pub fn peek(&mut self, ns: Ns, key: &str) -> Result<Option<Cow<'_, [u8]>>> {
+        let now = self.now();
+        match self.lookup(ns, key, now)?.1 {
+            Some(slot) => self.value_of(slot).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    // ---- writes --------------------------------------------------------
+
+    /// Validates a write and computes what will be stored, changing nothing.
+    pub(crate) fn prepare<'a>(
+        &self,
+        ns: Ns,
+        key: &'a str,
+        value: &[u8],
+        opts: &SetOptions<'a>,
+        now: u64,
+    ) -> Result<Prepared<'a>> {
+        self.namespaces.check(ns)?;
+        validate_key(key, self.config.max_key_bytes)?;
+        let size = value.len() as u64;
+        if size > self.config.max_value_bytes {
+            return Err(CacheError::ValueTooLarge {
+                size,
+                limit: self.config.max_value_bytes,
+            });
+        }
+        self.check_tags(opts.tags)?;
+        let ttl = opts.ttl.resolve(self.config.default_ttl_ms)?;
+        let idle = opts.idle.resolve(self.config.default_idle_ms)?;
+        let (stored, compressed) = match maybe_compress(value, &self.config.compression) {
+            Some(deflated) => (deflated.into_boxed_slice(), true),
+            None => (Box::from(value), false),
+        };
+        let weight = weight_of(key.len(), stored.len(), opts.tags.len());
+        if weight > self.config.max_bytes {
+            return Err(CacheError::ValueTooLarge {
+                size: weight,
+                limit: self.config.max_bytes,
+            });
+        }
+        Ok(Prepared {
+            ns,
+            key,
+            hash: self.hash(ns, key),
+            stored,
+            compressed,
+            expires_at: ttl.map_or(NEVER, |ms| now.saturating_add(ms)),
+            idle_ms: idle.unwrap_or(0),
+            tags: Some(opts.tags),
+            weight,
+        })
+    }
+
+    fn check_tags(&self, tags: &[&str]) -> Result<()> {
+        if tags.len() > self.config.max_tags_per_entry {
+            return Err(CacheError::LimitExceeded {
+                what: "tags on one entry",
+                limit: self.config.max_tags_per_entry as u64,
+            });
+        }
+        for tag in tags {
+            if tag.is_empty() || tag.len() > MAX_TAG_BYTES || tag.chars().any(char::is_control) {
+                return Err(CacheError::InvalidOption {
+                    name: "tags",
+                    reason: format!(
+                        "a tag is 1 to {MAX_TAG_BYTES} bytes without control characters"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores a prepared write (insert or overwrite), then evicts to the bounds.
+    pub(crate) fn store(&mut self, p: Prepared<'_>, now: u64) {
+        match self.find(p.ns, p.key, p.hash) {
+            Some(slot) => self.overwrite(slot, p, now),
+            None => self.insert_new(p, now),
+        }
+        self.stats.sets = self.stats.sets.saturating_add(1);
+        self.enforce_bounds();
+    }
+
+    fn insert_new(&mut self, p: Prepared<'_>, now: u64) {
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let tags = self.tags.attach(p.ns, slot, p.tags.unwrap_or_default());
+        let entry = Entry {
+            key: Box::from(p.key),
+            stored: p.stored,
+            hash: p.hash,
+            ns: p.ns,
+            compressed: p.compressed,
+            weight: p.weight,
+            expires_at: p.expires_at,
+            idle_ms: p.idle_ms,
+            last_access: now,
+            tags,
+        };
+        let deadline = entry.deadline();
+        if let Some(cell) = self.slots.get_mut(slot as usize) {
+            *cell = Some(entry);
+        }
+        let slots = &self.slots;
+        self.table.insert_unique(p.hash, slot, |&s| {
+            slots
+                .get(s as usize)
+                .and_then(Option::as_ref)
+                .map_or(0, |e| e.hash)
+        });
+        self.namespaces.add(p.ns, slot);
+        self.policy.insert(slot, p.hash, p.weight);
+        if deadline != NEVER {
+            self.wheel.schedule(slot, deadline);
+        }
+        self.len += 1;
+        self.bytes = self.bytes.saturating_add(p.weight);
+    }
+
+    fn overwrite(&mut self, slot: u32, p: Prepared<'_>, now: u64) {
+        let new_tags = p.tags.map(|names| {
+            let old = self
+                .entry_mut(slot)
+                .map(|e| std::mem::take(&mut e.tags))
+                .unwrap_or_default();
+            self.tags.detach(slot, &old);
+            self.tags.attach(p.ns, slot, names)
+        });
+        let Some(entry) = self.entry_mut(slot) else {
+            return;
+        };
+        let old_weight = entry.weight;
+        entry.stored = p.stored;
+        entry.compressed = p.compressed;
+        entry.weight = p.weight;
+        entry.expires_at = p.expires_at;
+        entry.idle_ms = p.idle_ms;
+        entry.last_access = now;
+        if let Some(tags) = new_tags {
+            entry.tags = tags;
+        }
+        let deadline = entry.deadline();
+        self.bytes = self
+            .bytes
+            .saturating_sub(old_weight)
+            .saturating_add(p.weight);
+        if deadline == NEVER {
+            self.wheel.cancel(slot);
+        } else {
+            self.wheel.schedule(slot, deadline);
+        }
+        self.policy.update(slot, p.weight);
+    }
+
+    /// Changes the deadlines of a live slot and re-arms its timer.
+    pub(crate) fn set_deadlines(&mut self, slot: u32, expires_at: u64, idle_ms: u64, now: u64) {
+        let Some(entry) = self.entry_mut(slot) else {
+            return;
+        };
+        entry.expires_at = expires_at;
+        entry.idle_ms = idle_ms;
+        entry.last_access = now;
+        let deadline = entry.deadline();
+        if deadline == NEVER {
+            self.wheel.cancel(slot);
+        } else {
+            self.wheel.schedule(slot, deadline);
+        }
+    }
+
+    // ---- removal -------------------------------------------------------
+
+    /// Removes `key`; true if a live entry was there.
+    pub fn delete(&mut self, ns: Ns, key: &str) -> Result<bool> {
+        let now = self.now();
+        let Some(slot) = self.lookup(ns, key, now)?.1 else {
+            return Ok(false);
+        };
+        self.remove_slot(slot, RemovalCause::Explicit, true);
+        self.stats.deletes = self.stats.deletes.saturating_add(1);
+        Ok(true)
+    }
+
+    /// Drops a slot's entry from every index. `in_policy` is false when the
+    /// policy already detached it (it chose it as a victim).
+    pub(crate) fn remove_slot(&mut self, slot: u32, cause: RemovalCause, in_policy: bool) {
+        let Some(entry) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
+            return;
+        };
+        if let Ok(found) = self.table.find_entry(entry.hash, |&s| s == slot) {
+            found.remove();
+        }
+        if in_policy {
+            self.policy.remove(slot);
+        }
+        self.wheel.cancel(slot);
+        self.namespaces.remove(entry.ns, slot);
+        self.tags.detach(slot, &entry.tags);
+        self.len = self.len.saturating_sub(1);
+        self.bytes = self.bytes.saturating_sub(entry.weight);
+        self.free.push(slot);
+        self.stats.count_removal(cause);
+        if let Some(listener) = self.listener.as_mut() {
+            listener(&Removal {
+                ns: entry.ns,
+                key: &entry.key,
+                cause,
+            });
+        }
+    }
+
+    /// Evicts until both bounds hold.
+    fn enforce_bounds(&mut self) {
+        while self.len > self.config.max_entries || self.bytes > self.config.max_bytes {
+            match self.policy.evict() {
+                Some(slot) => self.remove_slot(slot, RemovalCause::Capacity, false),
+                // Only reachable if the policy lost track of a slot; stop rather than spin.
+                None => break,
+            }
+        }
+    }
+
+    /// Reclaims up to `budget` entries whose deadline passed. Returns true if
+    /// more are due.
+    pub(crate) fn reclaim_expired(&mut self, now: u64, budget: usize) -> bool {
+        let mut due = std::mem::take(&mut self.due);
+        due.clear();
+        let more = self.wheel.expire(now, budget, &mut due);
+        for &slot in &due {
+            match self.entry(slot).map(Entry::deadline) {
+                Some(deadline) if deadline <= now => {
+                    self.remove_slot(slot, RemovalCause::Expired, true);
+                }
+                // A sliding deadline moved on since the timer was armed.
+                Some(deadline) if deadline != NEVER => self.wheel.schedule(slot, deadline),
+                _ => {}
+            }
+        }
+        self.due = due;
+        more
+    }
+
+    /// Reclaims every expired entry now; returns how many were removed.
+    pub fn purge_expired(&mut self) -> u64 {
+        let now = self.now();
+        let before = self.stats.evictions_expired;
+        while self.reclaim_expired(now, 1024) {}
+        self.stats.evictions_expired.saturating_sub(before)
+    }
+
+    /// Removes every entry of every namespace; returns how many.
+    pub fn clear(&mut self) -> u64 {
+        let count = self.len;
+        if self.listener.is_some() {
+            for slot in 0..self.slots.len() as u32 {
+                self.remove_slot(slot, RemovalCause::Explicit, true);
+            }
+            return count;
+        }
+        // Without a listener, drop everything at once instead of entry by entry.
+        self.table.clear();
+        self.slots.clear();
+        self.free.clear();
+        self.policy.clear();
+        let now = self.now();
+        self.wheel.clear(now);
+        self.namespaces.clear_members();
+        self.tags.clear();
+        self.len = 0;
+        self.bytes = 0;
+        self.stats.evictions_explicit = self.stats.evictions_explicit.saturating_add(count);
+        count
+    }
+
+    /// Live slots of a namespace (expired ones are reclaimed on the way).
+    pub(crate) fn live_slots(&mut self, ns: Ns, now: u64) -> Result<Vec<u32>> {
+        self.namespaces.check(ns)?;
+        let mut live = self.namespaces.members(ns);
+        live.retain(|&slot| match self.entry(slot) {
+            Some(entry) => !entry.is_expired(now),
+            None => false,
+        });
+        if live.len() as u32 != self.namespaces.len_of(ns) {
+            for slot in self.namespaces.members(ns) {
+                if self.entry(slot).is_some_and(|e| e.is_expired(now)) {
+                    self.remove_slot(slot, RemovalCause::Expired, true);
+                }
+            }
+        }
+        Ok(live)
+    }
+
+    /// Checks every structural invariant; for tests and fuzzing.
+    pub fn validate(&self) -> core::result::Result<(), String> {
+        let live: Vec<(u32, &Entry)> = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.as_ref().map(|e| (i as u32, e)))
+            .collect();
+        if live.len() as u64 != self.len {
+            return Err(format!("len {} but {} live slots", self.len, live.len()));
+        }
+        if self.table.len() as u64 != self.len {
+            return Err(format!(
+                "table holds {} for len {}",
+                self.table.len(),
+                self.len
+            ));
+        }
+        let bytes: u64 = live.iter().map(|(_, e)| e.weight).sum();
+        if bytes != self.bytes {
+            return Err(format!("bytes {} but entries weigh {bytes}", self.bytes));
+        }
+        if self.len > self.config.max_entries || self.bytes > self.config.max_bytes {
+            return Err(format!(
+                "bounds exceeded: {} entries / {} bytes",
+                self.len, self.bytes
+            ));
+        }
+        for (slot, entry) in &live {
+            if self.find(entry.ns, &entry.key, entry.hash) != Some(*slot) {
+                return Err(format!("slot {slot} ({}) not found by key", entry.key));
+            }
+            if entry.weight != weight_of(entry.key.len(), entry.stored.len(), entry.tags.len()) {
+                return Err(format!("slot {slot} has a stale weight"));
+            }
+        }
+        let in_namespaces: u64 = (0..crate::memory::namespaces::MAX_NAMESPACES as u32)
+            .map(|id| u64::from(self.namespaces.len_of(Ns(id))))
+            .sum();
+        if in_namespaces != self.len {
+            return Err(format!("namespaces list {in_namespaces} of {}", self.len));
+        }
+        Ok(())
+    }
+}
