@@ -11,7 +11,10 @@
 
 pub mod clock;
 pub mod error;
+pub mod key;
 pub mod memory;
+pub mod pattern;
+pub mod ttl;
 
 pub use clock::{Clock, FnClock, ManualClock};
 pub use error::{CacheError, Result};
