@@ -10,6 +10,7 @@
 //! reachable from WebAssembly panics.
 
 pub mod clock;
+pub mod codec;
 pub mod error;
 pub mod key;
 pub mod memory;
@@ -19,7 +20,3 @@ pub mod ttl;
 pub use clock::{Clock, FnClock, ManualClock};
 pub use error::{CacheError, Result};
 pub use memory::{EvictionPolicy, MemoryConfig, MemoryTier, Ns, SetOptions, Ttl};
-pub mod codec;
-pub mod key;
-pub mod pattern;
-pub mod ttl;
