@@ -10,6 +10,7 @@
 //! reachable from WebAssembly panics.
 
 pub mod clock;
+pub mod codec;
 pub mod error;
 pub mod memory;
 
