@@ -81,6 +81,19 @@ fn byte_bound_is_never_exceeded() {
     assert!(t.len() <= 5);
 }
 
+/// Pseudo-random bytes (xorshift): deflate cannot shrink them.
+fn noise(len: usize) -> Vec<u8> {
+    let mut x: u32 = 0x9E37_79B9;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
 #[test]
 fn oversized_value_is_refused_and_evicts_nothing() {
     let (mut t, _) = tier_with(MemoryConfig {
@@ -89,13 +102,7 @@ fn oversized_value_is_refused_and_evicts_nothing() {
         ..MemoryConfig::default()
     });
     set(&mut t, "keep", b"x");
-    let big = vec![7u8; 5000];
-    // Incompressible enough: alternate bytes defeat "only when smaller" for tiny gains.
-    let big: Vec<u8> = big
-        .iter()
-        .enumerate()
-        .map(|(i, _)| (i * 7919 % 251) as u8)
-        .collect();
+    let big = noise(5000);
     let err = t.set(D, "big", &big, &SetOptions::default()).unwrap_err();
     assert_eq!(err.code(), "VALUE_TOO_LARGE");
     assert_eq!(get(&mut t, "keep"), Some(b"x".to_vec()));
@@ -399,6 +406,21 @@ fn clear_resets_contents_not_counters() {
     assert_eq!(t.stats().evictions_explicit, 2);
     set(&mut t, "a", b"1");
     assert_eq!(get(&mut t, "a"), Some(b"1".to_vec()));
+    t.validate().unwrap();
+}
+
+#[test]
+fn large_values_are_compressed_transparently() {
+    let (mut t, _) = lru(10);
+    let text = "the same sentence again and again. "
+        .repeat(200)
+        .into_bytes();
+    set(&mut t, "text", &text);
+    assert!(t.bytes() < text.len() as u64 / 4, "stored deflated");
+    assert_eq!(get(&mut t, "text"), Some(text));
+    let random = noise(4000);
+    set(&mut t, "noise", &random);
+    assert_eq!(get(&mut t, "noise"), Some(random));
     t.validate().unwrap();
 }
 
