@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use edgecache::memory::{
-    EvictionPolicy, MemoryConfig, MemoryTier, Ns, Remaining, Removal, RemovalCause, SetOptions, Ttl,
+    ENTRY_OVERHEAD, EvictionPolicy, MemoryConfig, MemoryTier, Ns, Remaining, Removal, RemovalCause,
+    SetOptions, Ttl,
 };
 use edgecache::pattern::Pattern;
 use edgecache::{CacheError, ManualClock};
@@ -244,6 +245,13 @@ impl Harness {
                 tags,
             },
         );
+    }
+
+    /// Whether the tier accepts an entry of this size (the weight rule is public).
+    fn fits(&self, key: &str, value_len: usize, tags: usize) -> bool {
+        let weight =
+            key.len() as u64 + value_len as u64 + ENTRY_OVERHEAD + tags as u64 * TAG_OVERHEAD;
+        weight <= self.tier.config().max_bytes
     }
 
     fn step(&mut self, op: &Op) -> Result<(), TestCaseError> {
