@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use edgecache::memory::{
     ENTRY_OVERHEAD, EvictionPolicy, MemoryConfig, MemoryTier, Ns, Remaining, Removal, RemovalCause,
-    SetOptions, Ttl,
+    SetOptions, TAG_OVERHEAD, Ttl,
 };
 use edgecache::pattern::Pattern;
 use edgecache::{CacheError, ManualClock};
@@ -278,10 +278,13 @@ impl Harness {
                     idle: Ttl::from_option(idle),
                     tags: &tags,
                 };
-                self.tier
-                    .set(self.ns[ns as usize], &k, &value, &opts)
-                    .unwrap();
-                self.set_model(ns, &k, value, ttl, idle, tags);
+                let result = self.tier.set(self.ns[ns as usize], &k, &value, &opts);
+                if self.fits(&k, value.len(), tags.len()) {
+                    prop_assert_eq!(result, Ok(()));
+                    self.set_model(ns, &k, value, ttl, idle, tags);
+                } else {
+                    prop_assert_eq!(result.unwrap_err().code(), "VALUE_TOO_LARGE");
+                }
             }
             Op::Add { ns, key, len } | Op::Replace { ns, key, len } => {
                 let is_add = matches!(op, Op::Add { .. });
@@ -289,15 +292,16 @@ impl Harness {
                 let value = value_of(len, key.wrapping_add(7));
                 let present = self.live(ns, &k).is_some();
                 let opts = SetOptions::default();
-                let stored = if is_add {
-                    self.tier
-                        .add(self.ns[ns as usize], &k, &value, &opts)
-                        .unwrap()
+                let result = if is_add {
+                    self.tier.add(self.ns[ns as usize], &k, &value, &opts)
                 } else {
-                    self.tier
-                        .replace(self.ns[ns as usize], &k, &value, &opts)
-                        .unwrap()
+                    self.tier.replace(self.ns[ns as usize], &k, &value, &opts)
                 };
+                if !self.fits(&k, value.len(), 0) {
+                    prop_assert_eq!(result.unwrap_err().code(), "VALUE_TOO_LARGE");
+                    return self.check_agreement();
+                }
+                let stored = result.unwrap();
                 prop_assert_eq!(stored, present != is_add);
                 if stored {
                     self.set_model(ns, &k, value, None, None, vec![]);

@@ -19,7 +19,6 @@
 //! first `expire` whose `now_ms` reaches them (O(log k) for those k slots only).
 
 // The memory tier, merged separately, is the caller.
-#![cfg_attr(not(test), allow(dead_code))]
 
 use std::collections::BTreeSet;
 use std::fmt;
