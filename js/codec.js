@@ -480,8 +480,9 @@ function isForeignIntrinsic(proto, name) {
 function unsupportedInstance(v) {
   let name = 'an object with a custom prototype';
   try {
-    const ctor = getPrototypeOf(v).constructor;
-    if (typeof ctor === 'function' && ctor.name) name = `an instance of ${ctor.name}`;
+    const proto = getPrototypeOf(v);
+    const ctor = proto.constructor;
+    if (typeof ctor === 'function' && ctor.prototype === proto && ctor.name) name = `an instance of ${ctor.name}`;
   } catch {
     // a hostile proxy or accessor: keep the generic name
   }
