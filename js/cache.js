@@ -38,9 +38,9 @@ export class CacheCore {
       if (listener.ns !== ns) continue;
       try {
         listener.fn({ key, namespace, cause });
-      } catch (err) {
-        // A failing listener must not fail the cache call that caused the removal.
-        globalThis.reportError?.(err);
+      } catch {
+        // A failing listener must not fail the cache call that caused the
+        // removal; nor crash the host (reportError is fatal in Deno): ignored.
       }
     }
   }
@@ -289,7 +289,8 @@ export class Cache {
 
   /**
    * Calls fn({ key, namespace, cause }) after each removal in this namespace
-   * (cause: 'capacity' | 'expired' | 'explicit'). Resolves to an unsubscribe function.
+   * (cause: 'capacity' | 'expired' | 'explicit'), synchronously after the call that
+   * removed them. Exceptions thrown by fn are ignored. Resolves to an unsubscribe function.
    */
   async onRemoval(fn) {
     if (typeof fn !== 'function') {

@@ -7,3 +7,6 @@ import { makeApi } from '../api.js';
 glue.initSync({ module: wasm });
 
 export const { createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError } = makeApi(glue);
+
+/** Which entry point the exports map chose. */
+export const runtime = 'workerd';
