@@ -410,3 +410,18 @@ fn pack_values(values: &[Option<Vec<u8>>]) -> Result<Vec<u8>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packs_lengths_then_values() {
+        let packed = pack_values(&[Some(b"ab".to_vec()), None, Some(Vec::new())]).unwrap();
+        assert_eq!(
+            packed,
+            [2, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, b'a', b'b']
+        );
+        assert!(pack_values(&[]).unwrap().is_empty());
+    }
+}

@@ -83,3 +83,37 @@ pub(crate) fn unpack_values<'a>(
 pub(crate) fn as_function(value: &JsValue) -> Option<js_sys::Function> {
     value.dyn_ref::<js_sys::Function>().cloned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn unpacks_values_by_length() {
+        let k = keys(&["a", "b", "c"]);
+        let items = unpack_values(&k, b"xyzz", &[1, 0, 3]).unwrap();
+        assert_eq!(
+            items,
+            [("a", &b"x"[..]), ("b", &b""[..]), ("c", &b"yzz"[..])]
+        );
+    }
+
+    #[test]
+    fn refuses_inconsistent_packing() {
+        let k = keys(&["a", "b"]);
+        for (data, lengths) in [
+            (&b"xy"[..], &[1u32][..]),
+            (&b"xy"[..], &[1, 2][..]),
+            (&b"xyz"[..], &[1, 1][..]),
+            (&b"xy"[..], &[u32::MAX, 0][..]),
+        ] {
+            let err = unpack_values(&k, data, lengths).unwrap_err();
+            assert_eq!(err.code(), "INVALID_OPTION");
+        }
+        assert!(unpack_values(&[], b"", &[]).unwrap().is_empty());
+    }
+}
