@@ -27,13 +27,16 @@ pub(crate) struct Entry {
     pub expires_at: u64,
     /// Time-to-idle in ms; 0 means none.
     pub idle_ms: u64,
+    /// How long the entry is kept after it stops being fresh, for
+    /// stale-while-revalidate and stale-if-error; 0 means not at all.
+    pub stale_ms: u64,
     pub last_access: u64,
     pub tags: Box<[TagId]>,
 }
 
 impl Entry {
-    /// The earliest of the two deadlines (TTL and idle).
-    pub(crate) fn deadline(&self) -> u64 {
+    /// When the entry stops being fresh: the earliest of the TTL and idle deadlines.
+    pub(crate) fn fresh_until(&self) -> u64 {
         if self.idle_ms == 0 {
             self.expires_at
         } else {
@@ -42,8 +45,18 @@ impl Entry {
         }
     }
 
-    pub(crate) fn is_expired(&self, now: u64) -> bool {
-        now >= self.deadline()
+    /// When the entry is dropped: the end of its stale window.
+    pub(crate) fn keep_until(&self) -> u64 {
+        self.fresh_until().saturating_add(self.stale_ms)
+    }
+
+    pub(crate) fn is_fresh(&self, now: u64) -> bool {
+        now < self.fresh_until()
+    }
+
+    /// Past its stale window too: must never be returned again.
+    pub(crate) fn is_gone(&self, now: u64) -> bool {
+        now >= self.keep_until()
     }
 }
 
