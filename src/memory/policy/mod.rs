@@ -14,9 +14,19 @@
 //!
 //! [`Links`]: crate::memory::links::Links
 
+mod fifo;
+mod ghost;
+mod lfu;
 mod lru;
+mod s3fifo;
+#[cfg(test)]
+mod sim;
+mod slots;
 
+use fifo::Fifo;
+use lfu::Lfu;
 use lru::Lru;
+use s3fifo::S3Fifo;
 
 /// Which eviction policy a memory tier uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,51 +77,85 @@ pub(crate) struct Capacity {
 #[derive(Debug)]
 pub(crate) enum Policy {
     Lru(Lru),
+    Lfu(Lfu),
+    Fifo(Fifo),
+    S3Fifo(S3Fifo),
 }
 
 impl Policy {
     pub(crate) fn new(kind: EvictionPolicy, capacity: Capacity) -> Self {
-        let _ = (kind, capacity);
-        Policy::Lru(Lru::default())
+        match kind {
+            EvictionPolicy::Lru => Policy::Lru(Lru::default()),
+            EvictionPolicy::Lfu => Policy::Lfu(Lfu::default()),
+            EvictionPolicy::Fifo => Policy::Fifo(Fifo::default()),
+            EvictionPolicy::S3Fifo => Policy::S3Fifo(S3Fifo::new(capacity)),
+        }
     }
 
+    /// A slot got a new entry; `hash` is the hash of its (namespace, key), `weight` its size in bytes.
     pub(crate) fn insert(&mut self, slot: u32, hash: u64, weight: u64) {
         match self {
             Policy::Lru(p) => p.insert(slot, hash, weight),
+            Policy::Lfu(p) => p.insert(slot, hash, weight),
+            Policy::Fifo(p) => p.insert(slot, hash, weight),
+            Policy::S3Fifo(p) => p.insert(slot, hash, weight),
         }
     }
 
+    /// A hit on a live slot.
     pub(crate) fn access(&mut self, slot: u32) {
         match self {
             Policy::Lru(p) => p.access(slot),
+            Policy::Lfu(p) => p.access(slot),
+            Policy::Fifo(_) => {}
+            Policy::S3Fifo(p) => p.access(slot),
         }
     }
 
+    /// A live slot's value was replaced and now weighs `weight` bytes.
     pub(crate) fn update(&mut self, slot: u32, weight: u64) {
         match self {
             Policy::Lru(p) => p.update(slot, weight),
+            Policy::Lfu(p) => p.update(slot, weight),
+            Policy::Fifo(_) => {}
+            Policy::S3Fifo(p) => p.update(slot, weight),
         }
     }
 
+    /// A slot left for a reason other than eviction.
     pub(crate) fn remove(&mut self, slot: u32) {
         match self {
             Policy::Lru(p) => p.remove(slot),
+            Policy::Lfu(p) => p.remove(slot),
+            Policy::Fifo(p) => p.remove(slot),
+            Policy::S3Fifo(p) => p.remove(slot),
         }
     }
 
+    /// A lookup of an absent key. No policy uses it yet (it is the hook for
+    /// frequency-based admission); S3-FIFO's ghost queue already remembers
+    /// recently evicted keys at insert time.
     pub(crate) fn miss(&mut self, hash: u64) {
         let _ = hash;
     }
 
+    /// Chooses a victim, detaches it and returns its slot; `None` when empty.
     pub(crate) fn evict(&mut self) -> Option<u32> {
         match self {
             Policy::Lru(p) => p.evict(),
+            Policy::Lfu(p) => p.evict(),
+            Policy::Fifo(p) => p.evict(),
+            Policy::S3Fifo(p) => p.evict(),
         }
     }
 
+    /// Forgets every slot (the tier was cleared).
     pub(crate) fn clear(&mut self) {
         match self {
             Policy::Lru(p) => p.clear(),
+            Policy::Lfu(p) => p.clear(),
+            Policy::Fifo(p) => p.clear(),
+            Policy::S3Fifo(p) => p.clear(),
         }
     }
 }
