@@ -76,15 +76,16 @@ impl fmt::Display for CacheError {
         match self {
             CacheError::InvalidKey { reason } => write!(f, "invalid key: {reason}"),
             CacheError::ValueTooLarge { size, limit } => {
-                write!(f, "value of {size} bytes exceeds the limit of {limit} bytes")
+                write!(
+                    f,
+                    "value of {size} bytes exceeds the limit of {limit} bytes"
+                )
             }
             CacheError::InvalidTtl { reason } => write!(f, "invalid TTL: {reason}"),
             CacheError::InvalidOption { name, reason } => {
                 write!(f, "invalid option `{name}`: {reason}")
             }
-            CacheError::NotAnInteger => {
-                f.write_str("value is not a 64-bit decimal integer")
-            }
+            CacheError::NotAnInteger => f.write_str("value is not a 64-bit decimal integer"),
             CacheError::Overflow => f.write_str("increment would overflow a 64-bit integer"),
             CacheError::InvalidPattern { reason } => write!(f, "invalid pattern: {reason}"),
             CacheError::CorruptData { reason } => write!(f, "corrupt data: {reason}"),
@@ -121,16 +122,24 @@ mod tests {
             CacheError::InvalidKey { reason: "" },
             CacheError::ValueTooLarge { size: 2, limit: 1 },
             CacheError::invalid_ttl("x"),
-            CacheError::InvalidOption { name: "n", reason: String::new() },
+            CacheError::InvalidOption {
+                name: "n",
+                reason: String::new(),
+            },
             CacheError::NotAnInteger,
             CacheError::Overflow,
             CacheError::InvalidPattern { reason: "" },
             CacheError::corrupt(""),
             CacheError::UnsupportedVersion { version: 9 },
             CacheError::DecompressionLimit { limit: 1 },
-            CacheError::LimitExceeded { what: "tags", limit: 1 },
+            CacheError::LimitExceeded {
+                what: "tags",
+                limit: 1,
+            },
             CacheError::Closed,
-            CacheError::Backend { message: String::new() },
+            CacheError::Backend {
+                message: String::new(),
+            },
             CacheError::Timeout { after_ms: 1 },
         ];
         let mut codes: Vec<_> = all.iter().map(CacheError::code).collect();

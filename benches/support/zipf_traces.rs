@@ -86,7 +86,11 @@ pub fn zipf_trace(alpha: f64, keys: u64, len: usize, seed: u64) -> Vec<u64> {
 pub fn with_scan(base: &[u64], keys: u64, scan_len: u64) -> Vec<u64> {
     let (head, tail) = base.split_at(base.len() / 2);
     let scan = (0..scan_len).map(|i| mix(keys.saturating_add(i)));
-    head.iter().copied().chain(scan).chain(tail.iter().copied()).collect()
+    head.iter()
+        .copied()
+        .chain(scan)
+        .chain(tail.iter().copied())
+        .collect()
 }
 
 /// One row of the table: a trace and a cache size.

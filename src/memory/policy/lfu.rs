@@ -7,11 +7,16 @@
 //! current one if it is missing; the victim is the least recent slot of the
 //! lowest bucket. Empty buckets are recycled at once.
 //!
-//! Aging (LFU with dynamic aging, "LFU-DA"): a slot's priority is not its raw
-//! hit count but `floor + hits`, where `floor` is the priority of the last
-//! victim at the time the slot came in. New slots enter at `floor + 1`, so an
-//! entry that was hot long ago is eventually overtaken as the floor rises with
-//! every eviction, instead of being pinned forever by an old burst. The lead
+//! Aging (a gentler variant of LFU with dynamic aging, "LFU-DA"): a slot's
+//! priority is not its raw hit count but `floor + 1 + hits`, where `floor` is
+//! one less than the priority of the last victim at the time the slot came
+//! in. When victims are entries that were hit, the floor rises and newcomers
+//! start higher, so an entry that was hot long ago is eventually overtaken
+//! instead of being pinned forever by an old burst. Victims never hit since
+//! they came in (a scan, one-hit wonders) leave the floor where it is; plain
+//! LFU-DA (floor = victim's priority) lets every such victim raise the floor
+//! by one, which flushed hot keys on a short scan and cost several points of
+//! hit ratio on Zipf traces. The lead
 //! over the floor is also capped at [`MAX_LEAD`] (a saturating counter): past
 //! it a hit only refreshes recency within the bucket. Every live priority is
 //! at least `floor`, so a new slot's bucket is found within two steps of the
@@ -43,7 +48,7 @@ pub(crate) struct Lfu {
     lowest: u32,
     /// The bucket each slot is in.
     home: SlotVec<Option<u32>>,
-    /// The priority of the last victim (see the module docs on aging).
+    /// One less than the priority of the last victim (see the module docs on aging).
     floor: u64,
 }
 
@@ -113,7 +118,9 @@ impl Lfu {
             self.recycle_if_empty(lowest);
             if let Some(slot) = victim {
                 self.home.set(slot, None);
-                self.floor = self.floor.max(priority);
+                // One below the victim: a victim never hit since it came in
+                // (priority floor + 1) leaves the floor where it is.
+                self.floor = self.floor.max(priority.saturating_sub(1));
                 return Some(slot);
             }
         }

@@ -159,3 +159,122 @@ impl Policy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::sim::Sim;
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    const KINDS: [EvictionPolicy; 4] = [
+        EvictionPolicy::Lru,
+        EvictionPolicy::Lfu,
+        EvictionPolicy::Fifo,
+        EvictionPolicy::S3Fifo,
+    ];
+
+    #[test]
+    fn names_round_trip() {
+        for kind in KINDS {
+            assert_eq!(EvictionPolicy::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(EvictionPolicy::default(), EvictionPolicy::S3Fifo);
+        assert_eq!(EvictionPolicy::from_name("arc"), None);
+    }
+
+    #[test]
+    fn a_one_time_scan_does_not_flush_hot_keys_from_s3fifo() {
+        let hot: Vec<u64> = (0..50).collect();
+        let survivors = |kind| {
+            let mut sim = Sim::new(kind, 100);
+            for _ in 0..3 {
+                for &k in &hot {
+                    sim.request(k);
+                }
+            }
+            for k in 1_000..1_300 {
+                assert!(!sim.request(k));
+            }
+            hot.iter().filter(|&&k| sim.contains(k)).count()
+        };
+        assert_eq!(survivors(EvictionPolicy::S3Fifo), hot.len());
+        assert_eq!(survivors(EvictionPolicy::Lfu), hot.len());
+        assert_eq!(survivors(EvictionPolicy::Lru), 0);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert { hash: u64, weight: u64 },
+        Access(usize),
+        Update(usize, u64),
+        Remove(usize),
+        Miss(u64),
+        Evict,
+        Clear,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            6 => (0..40u64, 1..300u64).prop_map(|(hash, weight)| Op::Insert { hash, weight }),
+            6 => any::<usize>().prop_map(Op::Access),
+            2 => (any::<usize>(), 1..300u64).prop_map(|(i, w)| Op::Update(i, w)),
+            2 => any::<usize>().prop_map(Op::Remove),
+            1 => (0..40u64).prop_map(Op::Miss),
+            4 => Just(Op::Evict),
+            1 => Just(Op::Clear),
+        ]
+    }
+
+    fn pick(live: &BTreeSet<u32>, i: usize) -> Option<u32> {
+        live.iter().nth(i.checked_rem(live.len())?).copied()
+    }
+
+    proptest! {
+        /// Whatever the sequence, a policy only returns live slots, each once,
+        /// and draining returns exactly the live slots.
+        #[test]
+        fn every_policy_returns_each_live_slot_exactly_once(
+            ops in proptest::collection::vec(op(), 0..200),
+            max_entries in 1..50u64,
+            max_bytes in 1..5_000u64,
+        ) {
+            for kind in KINDS {
+                let mut policy = Policy::new(kind, Capacity { max_entries, max_bytes });
+                let mut live = BTreeSet::new();
+                for op in &ops {
+                    match *op {
+                        Op::Insert { hash, weight } => {
+                            // The tier reuses the lowest free slot.
+                            let slot = (0..).find(|s| !live.contains(s)).unwrap();
+                            policy.insert(slot, hash, weight);
+                            live.insert(slot);
+                        }
+                        Op::Access(i) => if let Some(s) = pick(&live, i) { policy.access(s) },
+                        Op::Update(i, w) => if let Some(s) = pick(&live, i) { policy.update(s, w) },
+                        Op::Remove(i) => if let Some(s) = pick(&live, i) {
+                            policy.remove(s);
+                            live.remove(&s);
+                        },
+                        Op::Miss(hash) => policy.miss(hash),
+                        Op::Evict => {
+                            let victim = policy.evict();
+                            prop_assert_eq!(victim.is_some(), !live.is_empty(), "{:?}", kind);
+                            if let Some(v) = victim {
+                                prop_assert!(live.remove(&v), "{:?} evicted dead slot {}", kind, v);
+                            }
+                        }
+                        Op::Clear => {
+                            policy.clear();
+                            live.clear();
+                        }
+                    }
+                }
+                while let Some(v) = policy.evict() {
+                    prop_assert!(live.remove(&v), "{:?} drained dead or repeated slot {}", kind, v);
+                }
+                prop_assert!(live.is_empty(), "{:?} never returned {:?}", kind, live);
+            }
+        }
+    }
+}

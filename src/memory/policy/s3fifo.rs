@@ -95,10 +95,15 @@ impl S3Fifo {
     }
 
     pub(crate) fn access(&mut self, slot: u32) {
-        if let Some(meta) = self.meta.get_mut(slot) {
-            if meta.queue != Queue::Absent {
-                meta.freq = meta.freq.saturating_add(1).min(MAX_FREQ);
-            }
+        let meta = self.meta.get(slot);
+        if meta.queue != Queue::Absent {
+            self.meta.set(
+                slot,
+                Meta {
+                    freq: meta.freq.saturating_add(1).min(MAX_FREQ),
+                    ..meta
+                },
+            );
         }
     }
 
@@ -146,8 +151,7 @@ impl S3Fifo {
                 self.push_head(tail, Queue::Main, meta.weight);
             } else {
                 self.unlink(tail, meta);
-                let limit = usize::try_from(self.main.len()).unwrap_or(usize::MAX);
-                self.ghost.push(meta.hash, limit);
+                self.ghost.push(meta.hash, self.ghost_limit());
                 return Some(tail);
             }
         }
@@ -179,6 +183,14 @@ impl S3Fifo {
         self.main_bytes = 0;
         self.meta.clear();
         self.ghost.clear();
+    }
+
+    /// About as many hashes as `main` holds entries (measured best against
+    /// `main + small`); `small`'s length while `main` is still filling, so a
+    /// cold cache remembers its first evictions too.
+    fn ghost_limit(&self) -> usize {
+        let entries = self.main.len().max(self.small.len());
+        usize::try_from(entries).unwrap_or(usize::MAX)
     }
 
     fn small_over_share(&self) -> bool {
@@ -219,5 +231,110 @@ impl S3Fifo {
                 ..meta
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn by_entries(max_entries: u64) -> S3Fifo {
+        S3Fifo::new(Capacity {
+            max_entries,
+            max_bytes: u64::MAX / 4,
+        })
+    }
+
+    fn queue_of(p: &S3Fifo, slot: u32) -> Queue {
+        p.meta.get(slot).queue
+    }
+
+    #[test]
+    fn hit_small_tails_move_to_main_and_unhit_ones_are_victims() {
+        let mut p = by_entries(10); // small share: 1 entry
+        for slot in 0..10 {
+            p.insert(slot, 100 + u64::from(slot), 1);
+        }
+        p.access(0);
+        p.access(1);
+        p.access(1);
+        assert_eq!(p.evict(), Some(2));
+        assert_eq!(queue_of(&p, 0), Queue::Main);
+        assert_eq!(queue_of(&p, 1), Queue::Main);
+        for expected in 3..9 {
+            assert_eq!(p.evict(), Some(expected));
+        }
+        // `small` is down to its share (slot 9): victims now come from `main`,
+        // oldest promoted first; the counter was reset on promotion.
+        assert_eq!(p.evict(), Some(0));
+        p.access(1);
+        p.insert(20, 120, 1);
+        // 1 was hit in `main`: it gets a second chance, so 9 (small tail, over share) goes.
+        assert_eq!(p.evict(), Some(9));
+        assert_eq!(p.evict(), Some(1));
+        assert_eq!(p.evict(), Some(20));
+        assert_eq!(p.evict(), None);
+    }
+
+    #[test]
+    fn a_ghost_hit_goes_straight_to_main() {
+        let mut p = by_entries(10);
+        for slot in 0..4 {
+            p.insert(slot, 100 + u64::from(slot), 1);
+        }
+        assert_eq!(p.evict(), Some(0)); // hash 100 is now a ghost
+        p.insert(0, 100, 1);
+        assert_eq!(queue_of(&p, 0), Queue::Main);
+        // The ghost entry was used up: the next comer with that hash starts in `small`.
+        p.remove(0);
+        p.insert(0, 100, 1);
+        assert_eq!(queue_of(&p, 0), Queue::Small);
+    }
+
+    #[test]
+    fn the_ghost_stays_bounded_by_the_queues() {
+        let mut p = by_entries(50);
+        for i in 0..10_000u32 {
+            let slot = i % 64;
+            p.remove(slot);
+            p.insert(slot, u64::from(i), 1);
+            if i % 3 == 0 {
+                p.access(slot);
+            }
+            while u64::from(p.small.len() + p.main.len()) > 50 {
+                assert!(p.evict().is_some());
+            }
+            assert!(p.ghost.len() <= 50, "ghost holds {}", p.ghost.len());
+        }
+    }
+
+    #[test]
+    fn small_is_over_its_share_by_bytes_too() {
+        let mut p = S3Fifo::new(Capacity {
+            max_entries: u64::MAX,
+            max_bytes: 1000,
+        }); // small share: 100 bytes
+        p.insert(0, 1, 10);
+        p.insert(1, 2, 10);
+        p.access(0);
+        p.access(1);
+        // Both hit: promoted to `main`, which then loses its first (unhit) entry.
+        assert_eq!(p.evict(), Some(0));
+        p.insert(2, 3, 200);
+        p.insert(3, 4, 10);
+        // Two entries in `small` but 210 bytes: its tail goes even though `main` is not empty.
+        assert_eq!(p.evict(), Some(2));
+        assert_eq!(p.small_bytes, 10);
+        // Shrinking a value updates the byte totals.
+        p.update(1, 4);
+        assert_eq!(p.main_bytes, 4);
+        p.insert(4, 5, 95);
+        assert_eq!(p.evict(), Some(3), "small at 105 bytes is over its share");
+        p.update(4, 50);
+        assert_eq!(p.small_bytes, 50);
+        // `small` within its share: the victim comes from `main` after a second chance.
+        assert_eq!(p.evict(), Some(1));
+        p.clear();
+        assert_eq!((p.small_bytes, p.main_bytes, p.evict()), (0, 0, None));
     }
 }

@@ -92,7 +92,12 @@ mod tests {
         let tenth = zipf_traces::mix(9);
         let count = |k: u64| a.iter().filter(|&&x| x == k).count();
         // Rank 1 is ten times as likely as rank 10 at alpha 1.
-        assert!(count(top) > 5 * count(tenth), "{} {}", count(top), count(tenth));
+        assert!(
+            count(top) > 5 * count(tenth),
+            "{} {}",
+            count(top),
+            count(tenth)
+        );
     }
 
     #[test]
