@@ -39,6 +39,7 @@ fn main() {
 mod through_memory_tier {
     use edgecache::memory::{EvictionPolicy, MemoryConfig, MemoryTier, Ns, SetOptions};
     use edgecache::{ManualClock, Result};
+    use std::fmt::Write;
 
     /// Replays `requests` (key ids) on a fresh tier of `max_entries` entries; returns the hits.
     pub fn replay(policy: EvictionPolicy, max_entries: u64, requests: &[u64]) -> Result<u64> {
@@ -51,8 +52,10 @@ mod through_memory_tier {
         let mut tier = MemoryTier::new(config, Box::new(ManualClock::new(0)))?;
         let options = SetOptions::default();
         let mut hits = 0;
+        let mut key = String::with_capacity(24);
         for &id in requests {
-            let key = id.to_le_bytes();
+            key.clear();
+            write!(key, "k{id}").ok();
             if tier.get(Ns::DEFAULT, &key)?.is_some() {
                 hits += 1;
             } else {

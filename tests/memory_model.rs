@@ -4,6 +4,13 @@
 //! predict); everything else must agree exactly, and the structural
 //! invariants must hold after every step.
 
+// A test should fail loudly; the no-panic rules are for library code.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::too_many_arguments
+)]
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;

@@ -135,10 +135,12 @@ impl ExpiryWheel {
     }
 
     /// Number of scheduled slots.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.scheduled
     }
 
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.scheduled == 0
     }

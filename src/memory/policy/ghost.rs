@@ -54,6 +54,7 @@ impl Ghost {
     }
 
     /// How many hashes the FIFO holds, stale ones included (the memory bound).
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.fifo.len()
     }
