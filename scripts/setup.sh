@@ -24,11 +24,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# npm tools (deno, workerd via miniflare, esbuild, binaryen, jco), pinned by the lock file.
+# npm tools (deno, workerd via miniflare, esbuild, binaryen, jco), pinned in package.json and the
+# lock file. `npm install`, not `npm ci`: npm 11's ci rejects this lock file for platform-specific
+# optional packages it never records (an npm bug); install still follows the lock.
 stamp=scripts/node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ scripts/package-lock.json -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ scripts/package.json -nt "$stamp" ] || [ scripts/package-lock.json -nt "$stamp" ]; then
   say "installing npm dev tools into scripts/node_modules"
-  (cd scripts && npm ci --no-audit --no-fund --loglevel=error)
+  (cd scripts && npm install --no-audit --no-fund --loglevel=error)
 fi
 
 say "tools ready"
