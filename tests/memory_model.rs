@@ -278,9 +278,11 @@ impl Harness {
 
     /// Whether the tier accepts an entry of this size (the weight rule is public).
     fn fits(&self, key: &str, value_len: usize, tags: usize) -> bool {
-        let weight =
-            key.len() as u64 + value_len as u64 + ENTRY_OVERHEAD + tags as u64 * TAG_OVERHEAD;
-        weight <= self.tier.config().max_bytes
+        self.weight(key, value_len, tags) <= self.tier.config().max_bytes
+    }
+
+    fn weight(&self, key: &str, value_len: usize, tags: usize) -> u64 {
+        key.len() as u64 + value_len as u64 + ENTRY_OVERHEAD + tags as u64 * TAG_OVERHEAD
     }
 
     fn step(&mut self, op: &Op) -> Result<(), TestCaseError> {
@@ -414,8 +416,20 @@ impl Harness {
                         .and_then(|s| s.parse::<i64>().ok())
                         .ok_or(CacheError::NotAnInteger),
                 };
-                let expected =
-                    parsed.and_then(|n| n.checked_add(delta).ok_or(CacheError::Overflow));
+                let tag_count = self.live(ns, &k).map_or(0, |e| e.tags.len());
+                let expected = parsed
+                    .and_then(|n| n.checked_add(delta).ok_or(CacheError::Overflow))
+                    .and_then(|n| {
+                        let len = n.to_string().len();
+                        if self.fits(&k, len, tag_count) {
+                            Ok(n)
+                        } else {
+                            Err(CacheError::ValueTooLarge {
+                                size: self.weight(&k, len, tag_count),
+                                limit: self.tier.config().max_bytes,
+                            })
+                        }
+                    });
                 prop_assert_eq!(&result, &expected);
                 if let Ok(n) = expected {
                     match self.live(ns, &k) {
@@ -568,7 +582,7 @@ proptest! {
     fn tier_agrees_with_model(
         policy in policy(),
         max_entries in 1u64..10,
-        max_bytes in 200u64..3000,
+        max_bytes in 200u64..4000,
         ops in prop::collection::vec(op(), 1..120),
     ) {
         let mut h = Harness::new(policy, max_entries, max_bytes);

@@ -6,11 +6,13 @@ use crate::memory::tags::TagId;
 /// "No deadline" for `expires_at`.
 pub(crate) const NEVER: u64 = u64::MAX;
 
-/// Fixed bytes charged per entry for the bookkeeping around key and value: the
-/// slot itself (~96 bytes), its hash-table cell, policy, timer and namespace
-/// links, and allocator headers of the two heap blocks. Measured on x86_64 and
-/// wasm32 it is below this figure, so the byte budget errs on the safe side.
-pub const ENTRY_OVERHEAD: u64 = 160;
+/// Fixed bytes charged per entry for the bookkeeping around key and value:
+/// the slot, its hash-table cell, policy, timer and namespace links, the ghost
+/// queue's share, and allocator headers of the key and value blocks.
+/// `tests/memory_accounting.rs` counts the real heap bytes with a counting
+/// allocator and checks the charge covers them; on x86_64 the bookkeeping
+/// measured 225-237 bytes per entry (wasm32 has 4-byte pointers, so less).
+pub const ENTRY_OVERHEAD: u64 = 256;
 /// Bytes charged per tag an entry carries (its id plus the tag index cell).
 pub const TAG_OVERHEAD: u64 = 32;
 

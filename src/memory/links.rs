@@ -85,7 +85,7 @@ impl Links {
     fn ensure(&mut self, slot: u32) {
         let needed = slot as usize + 1;
         if self.links.len() < needed {
-            self.links.resize(needed, UNLINKED);
+            crate::memory::growth::grow_to(&mut self.links, needed, UNLINKED);
         }
     }
 

@@ -4,6 +4,7 @@
 mod commands;
 mod config;
 mod entry;
+mod growth;
 pub(crate) mod links;
 mod namespaces;
 pub mod policy;

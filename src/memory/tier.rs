@@ -373,6 +373,8 @@ impl MemoryTier {
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
+                let len = self.slots.len() + 1;
+                crate::memory::growth::reserve_for(&mut self.slots, len);
                 self.slots.push(None);
                 (self.slots.len() - 1) as u32
             }

@@ -165,8 +165,8 @@ impl ExpiryWheel {
         let index = slot as usize;
         if self.when.len() <= index {
             let needed = index.saturating_add(1);
-            self.when.resize(needed, 0);
-            self.location.resize(needed, NOT_SCHEDULED);
+            crate::memory::growth::grow_to(&mut self.when, needed, 0);
+            crate::memory::growth::grow_to(&mut self.location, needed, NOT_SCHEDULED);
         }
         if let Some(when) = self.when.get_mut(index) {
             *when = expires_at;

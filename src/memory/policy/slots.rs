@@ -25,7 +25,7 @@ impl<T: Copy + Default> SlotVec<T> {
     pub(crate) fn get_mut(&mut self, slot: u32) -> Option<&mut T> {
         let needed = (slot as usize).saturating_add(1);
         if self.items.len() < needed {
-            self.items.resize(needed, T::default());
+            crate::memory::growth::grow_to(&mut self.items, needed, T::default());
         }
         self.items.get_mut(slot as usize)
     }
