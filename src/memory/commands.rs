@@ -150,9 +150,16 @@ impl MemoryTier {
         if let Some(entry) = slot.and_then(|s| self.entry(s)) {
             prepared.expires_at = entry.expires_at;
             prepared.idle_ms = entry.idle_ms;
+            prepared.stale_ms = entry.stale_ms;
             prepared.tags = None;
             prepared.weight =
                 crate::memory::entry::weight_of(key.len(), prepared.stored.len(), entry.tags.len());
+            if prepared.weight > self.config.max_bytes {
+                return Err(CacheError::ValueTooLarge {
+                    size: prepared.weight,
+                    limit: self.config.max_bytes,
+                });
+            }
         }
         self.store(prepared, now);
         Ok(next)
