@@ -74,7 +74,7 @@ impl MemoryTier {
     ) -> Result<bool> {
         let now = self.now();
         let prepared = self.prepare(ns, key, value, opts, now)?;
-        let present = self.lookup(ns, key, now)?.1.is_some();
+        let present = self.lookup_fresh(ns, key, now)?.1.is_some();
         if present != want_present {
             return Ok(false);
         }
@@ -85,15 +85,15 @@ impl MemoryTier {
     /// Whether `key` has a live entry (no promotion, no stats).
     pub fn has(&mut self, ns: Ns, key: &str) -> Result<bool> {
         let now = self.now();
-        Ok(self.lookup(ns, key, now)?.1.is_some())
+        Ok(self.lookup_fresh(ns, key, now)?.1.is_some())
     }
 
     /// Time left before `key` expires.
     pub fn ttl(&mut self, ns: Ns, key: &str) -> Result<Remaining> {
         let now = self.now();
-        let slot = self.lookup(ns, key, now)?.1;
+        let slot = self.lookup_fresh(ns, key, now)?.1;
         Ok(
-            match slot.and_then(|s| self.entry(s)).map(|e| e.deadline()) {
+            match slot.and_then(|s| self.entry(s)).map(|e| e.fresh_until()) {
                 None => Remaining::Missing,
                 Some(NEVER) => Remaining::Forever,
                 Some(deadline) => Remaining::Ms(deadline.saturating_sub(now)),
@@ -106,7 +106,7 @@ impl MemoryTier {
     pub fn expire(&mut self, ns: Ns, key: &str, ttl_ms: u64) -> Result<bool> {
         validate_ttl_ms(ttl_ms)?;
         let now = self.now();
-        let Some(slot) = self.lookup(ns, key, now)?.1 else {
+        let Some(slot) = self.lookup_fresh(ns, key, now)?.1 else {
             return Ok(false);
         };
         let idle = self.entry(slot).map_or(0, |e| e.idle_ms);
@@ -117,7 +117,7 @@ impl MemoryTier {
     /// Removes both deadlines of `key`; true if the key exists.
     pub fn persist(&mut self, ns: Ns, key: &str) -> Result<bool> {
         let now = self.now();
-        let Some(slot) = self.lookup(ns, key, now)?.1 else {
+        let Some(slot) = self.lookup_fresh(ns, key, now)?.1 else {
             return Ok(false);
         };
         self.set_deadlines(slot, NEVER, 0, now);
@@ -127,7 +127,7 @@ impl MemoryTier {
     /// Marks `key` as used: promotes it and restarts its idle clock.
     pub fn touch(&mut self, ns: Ns, key: &str) -> Result<bool> {
         let now = self.now();
-        let Some(slot) = self.lookup(ns, key, now)?.1 else {
+        let Some(slot) = self.lookup_fresh(ns, key, now)?.1 else {
             return Ok(false);
         };
         self.touch_slot(slot, now);
@@ -139,7 +139,7 @@ impl MemoryTier {
     /// entry keeps its deadlines and tags.
     pub fn incr(&mut self, ns: Ns, key: &str, delta: i64) -> Result<i64> {
         let now = self.now();
-        let slot = self.lookup(ns, key, now)?.1;
+        let slot = self.lookup_fresh(ns, key, now)?.1;
         let current = match slot {
             Some(slot) => parse_counter(&self.value_of(slot)?)?,
             None => 0,
@@ -150,9 +150,16 @@ impl MemoryTier {
         if let Some(entry) = slot.and_then(|s| self.entry(s)) {
             prepared.expires_at = entry.expires_at;
             prepared.idle_ms = entry.idle_ms;
+            prepared.stale_ms = entry.stale_ms;
             prepared.tags = None;
             prepared.weight =
                 crate::memory::entry::weight_of(key.len(), prepared.stored.len(), entry.tags.len());
+            if prepared.weight > self.config.max_bytes {
+                return Err(CacheError::ValueTooLarge {
+                    size: prepared.weight,
+                    limit: self.config.max_bytes,
+                });
+            }
         }
         self.store(prepared, now);
         Ok(next)
@@ -226,7 +233,7 @@ impl MemoryTier {
     pub fn keys(&mut self, ns: Ns, pattern: &str) -> Result<Vec<String>> {
         let pattern = Pattern::parse(pattern)?;
         let now = self.now();
-        let slots = self.matching_slots(ns, &pattern, now)?;
+        let slots = self.matching_slots(ns, &pattern, now, true)?;
         Ok(slots
             .iter()
             .filter_map(|&s| self.entry(s).map(|e| e.key.to_string()))
@@ -237,21 +244,40 @@ impl MemoryTier {
     pub fn count_matching(&mut self, ns: Ns, pattern: &str) -> Result<u64> {
         let pattern = Pattern::parse(pattern)?;
         let now = self.now();
-        Ok(self.matching_slots(ns, &pattern, now)?.len() as u64)
+        Ok(self.matching_slots(ns, &pattern, now, true)?.len() as u64)
     }
 
-    /// Removes every live key of `ns` that matches; returns how many.
+    /// Removes every key of `ns` that matches, stale ones included (so no
+    /// invalidated value is served stale); returns how many fresh ones.
     pub fn delete_matching(&mut self, ns: Ns, pattern: &str) -> Result<u64> {
         let pattern = Pattern::parse(pattern)?;
         let now = self.now();
-        let slots = self.matching_slots(ns, &pattern, now)?;
-        Ok(self.remove_all(&slots))
+        let slots = self.matching_slots(ns, &pattern, now, false)?;
+        let fresh = self.count_fresh(&slots, now);
+        self.remove_all(&slots);
+        Ok(fresh)
     }
 
-    fn matching_slots(&mut self, ns: Ns, pattern: &Pattern, now: u64) -> Result<Vec<u32>> {
-        let mut slots = self.live_slots(ns, now)?;
-        slots.retain(|&s| self.entry(s).is_some_and(|e| pattern.matches(&e.key)));
+    fn matching_slots(
+        &mut self,
+        ns: Ns,
+        pattern: &Pattern,
+        now: u64,
+        fresh_only: bool,
+    ) -> Result<Vec<u32>> {
+        let mut slots = self.present_slots(ns, now)?;
+        slots.retain(|&s| {
+            self.entry(s)
+                .is_some_and(|e| (!fresh_only || e.is_fresh(now)) && pattern.matches(&e.key))
+        });
         Ok(slots)
+    }
+
+    fn count_fresh(&self, slots: &[u32], now: u64) -> u64 {
+        slots
+            .iter()
+            .filter(|&&s| self.entry(s).is_some_and(|e| e.is_fresh(now)))
+            .count() as u64
     }
 
     fn remove_all(&mut self, slots: &[u32]) -> u64 {
@@ -268,11 +294,15 @@ impl MemoryTier {
         Ok(self.remove_all(&slots))
     }
 
-    /// Removes every entry of `ns` carrying `tag`; returns how many.
+    /// Removes every entry of `ns` carrying `tag`, stale ones included;
+    /// returns how many fresh ones.
     pub fn invalidate_tag(&mut self, ns: Ns, tag: &str) -> Result<u64> {
         self.namespaces.check(ns)?;
+        let now = self.now();
         let slots = self.tags.slots_with(ns, tag);
-        Ok(self.remove_all(&slots))
+        let fresh = self.count_fresh(&slots, now);
+        self.remove_all(&slots);
+        Ok(fresh)
     }
 
     /// `invalidate_tag` for several tags; returns how many entries were removed.

@@ -60,6 +60,10 @@ pub struct SetOptions<'a> {
     /// Sliding expiry: the entry expires this long after its last read.
     /// When both clocks are set, the earliest deadline wins.
     pub idle: Ttl,
+    /// Keep the entry this long after it stops being fresh, readable only
+    /// through [`crate::memory::MemoryTier::get_allowing_stale`]
+    /// (stale-while-revalidate, stale-if-error).
+    pub stale_ms: Option<u64>,
     /// Tags for [`crate::memory::MemoryTier::invalidate_tag`].
     pub tags: &'a [&'a str],
 }

@@ -85,7 +85,7 @@ impl Links {
     fn ensure(&mut self, slot: u32) {
         let needed = slot as usize + 1;
         if self.links.len() < needed {
-            self.links.resize(needed, UNLINKED);
+            crate::memory::growth::grow_to(&mut self.links, needed, UNLINKED);
         }
     }
 
@@ -102,22 +102,6 @@ impl Links {
             self.set_prev(old_front, slot);
         }
         list.front = slot;
-        list.len += 1;
-    }
-
-    /// Inserts `slot` at the oldest end of `list`.
-    pub(crate) fn push_back(&mut self, list: &mut List, slot: u32) {
-        debug_assert!(slot != NIL);
-        self.ensure(slot);
-        let old_back = list.back;
-        self.set_next(slot, NIL);
-        self.set_prev(slot, old_back);
-        if old_back == NIL {
-            list.front = slot;
-        } else {
-            self.set_next(old_back, slot);
-        }
-        list.back = slot;
         list.len += 1;
     }
 
@@ -150,13 +134,6 @@ impl Links {
     /// Removes and returns the oldest slot.
     pub(crate) fn pop_back(&mut self, list: &mut List) -> Option<u32> {
         let slot = list.back()?;
-        self.unlink(list, slot);
-        Some(slot)
-    }
-
-    /// Removes and returns the newest slot.
-    pub(crate) fn pop_front(&mut self, list: &mut List) -> Option<u32> {
-        let slot = list.front()?;
         self.unlink(list, slot);
         Some(slot)
     }
@@ -204,11 +181,9 @@ mod tests {
         assert_eq!(collect(&links, &list), vec![3, 4, 1]);
         links.unlink(&mut list, 4);
         assert_eq!(collect(&links, &list), vec![3, 1]);
-        links.push_back(&mut list, 9);
-        assert_eq!(list.len(), 3);
-        assert_eq!(links.pop_back(&mut list), Some(9));
-        assert_eq!(links.pop_front(&mut list), Some(3));
+        assert_eq!(list.len(), 2);
         assert_eq!(links.pop_back(&mut list), Some(1));
+        assert_eq!(links.pop_back(&mut list), Some(3));
         assert!(list.is_empty());
         assert_eq!(links.pop_back(&mut list), None);
     }

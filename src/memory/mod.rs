@@ -4,6 +4,7 @@
 mod commands;
 mod config;
 mod entry;
+mod growth;
 pub(crate) mod links;
 mod namespaces;
 pub mod policy;
@@ -20,7 +21,7 @@ pub use config::{
 pub use entry::{ENTRY_OVERHEAD, TAG_OVERHEAD};
 pub use namespaces::{MAX_NAMESPACE_BYTES, MAX_NAMESPACES, Ns};
 pub use policy::EvictionPolicy;
-pub use stats::{Removal, RemovalCause, RemovalListener, Stats};
+pub use stats::{Freshness, Removal, RemovalCause, RemovalListener, Stats};
 pub use tier::MemoryTier;
 
 #[cfg(test)]

@@ -24,6 +24,13 @@ impl RemovalCause {
     }
 }
 
+/// Whether a read returned a fresh entry or one inside its stale window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    Fresh,
+    Stale,
+}
+
 /// What a removal listener is told.
 #[derive(Debug, Clone, Copy)]
 pub struct Removal<'a> {
@@ -40,6 +47,8 @@ pub type RemovalListener = Box<dyn FnMut(&Removal<'_>)>;
 pub struct Stats {
     /// Reads that found a live entry.
     pub hits: u64,
+    /// Stale entries served by `get_allowing_stale`.
+    pub stale_hits: u64,
     /// Reads that found nothing (or only an expired entry).
     pub misses: u64,
     /// Successful writes.

@@ -159,7 +159,7 @@ fn sliding_expiry_and_earliest_deadline_wins() {
     let opts = SetOptions {
         ttl: Ttl::Ms(1_000),
         idle: Ttl::Ms(300),
-        tags: &[],
+        ..SetOptions::default()
     };
     t.set(D, "k", b"v", &opts).unwrap();
     for _ in 0..3 {
@@ -443,4 +443,44 @@ fn invalid_configuration_is_refused() {
         let err = MemoryTier::new(config, Box::new(ManualClock::new(0))).err();
         assert_eq!(err.map(|e| e.code()), Some("INVALID_OPTION"));
     }
+}
+
+#[test]
+fn stale_entries_serve_only_stale_reads() {
+    let (mut t, clock) = lru(10);
+    let opts = SetOptions {
+        ttl: Ttl::Ms(100),
+        stale_ms: Some(1_000),
+        tags: &["feed"],
+        ..SetOptions::default()
+    };
+    t.set(D, "k", b"v", &opts).unwrap();
+    let read = |t: &mut MemoryTier, max| {
+        t.get_allowing_stale(D, "k", max)
+            .unwrap()
+            .map(|(v, f)| (v.into_owned(), f))
+    };
+    assert_eq!(read(&mut t, 0), Some((b"v".to_vec(), Freshness::Fresh)));
+    clock.advance(150);
+    assert_eq!(get(&mut t, "k"), None, "plain reads never see stale data");
+    assert!(!t.has(D, "k").unwrap());
+    assert_eq!(t.ttl(D, "k").unwrap(), Remaining::Missing);
+    assert_eq!(read(&mut t, 40), None, "older than the caller accepts");
+    assert_eq!(read(&mut t, 60), Some((b"v".to_vec(), Freshness::Stale)));
+    assert_eq!(t.stats().stale_hits, 1);
+    assert_eq!(
+        t.invalidate_tag(D, "feed").unwrap(),
+        0,
+        "no fresh entry removed"
+    );
+    assert_eq!(
+        read(&mut t, 10_000),
+        None,
+        "invalidation removes stale copies too"
+    );
+
+    t.set(D, "k", b"v", &opts).unwrap();
+    clock.advance(1_100);
+    assert_eq!(read(&mut t, 10_000), None, "gone after the stale window");
+    assert!(t.is_empty());
 }

@@ -4,9 +4,14 @@
 //! Invariants (checked by [`MemoryTier::validate`]):
 //! - `len <= max_entries` and `bytes <= max_bytes` whenever a method returns;
 //! - every live slot is in the table, its namespace list, its tags and the policy;
-//! - every slot with a finite deadline is scheduled in the wheel (possibly early:
-//!   a sliding deadline moves later without rescheduling, and the wheel
+//! - every slot with a finite `keep_until` is scheduled in the wheel (possibly
+//!   early: a sliding deadline moves later without rescheduling, and the wheel
 //!   re-arms it when it fires).
+//!
+//! An entry is *fresh* until its TTL or idle deadline, then *stale* for its
+//! stale window (kept only for stale-while-revalidate / stale-if-error reads),
+//! then *gone*. Every command but [`MemoryTier::get_allowing_stale`] treats a
+//! stale entry as absent; removals (delete, patterns, tags) remove it too.
 
 use std::borrow::Cow;
 use std::hash::BuildHasher;
@@ -21,7 +26,7 @@ use crate::memory::config::{MAX_TAG_BYTES, MemoryConfig, SetOptions};
 use crate::memory::entry::{Entry, NEVER, weight_of};
 use crate::memory::namespaces::{Namespaces, Ns};
 use crate::memory::policy::{Capacity, Policy};
-use crate::memory::stats::{Removal, RemovalCause, RemovalListener, Stats};
+use crate::memory::stats::{Freshness, Removal, RemovalCause, RemovalListener, Stats};
 use crate::memory::tags::Tags;
 use crate::memory::wheel::ExpiryWheel;
 
@@ -57,6 +62,7 @@ pub(crate) struct Prepared<'a> {
     pub compressed: bool,
     pub expires_at: u64,
     pub idle_ms: u64,
+    pub stale_ms: u64,
     /// `None` keeps the tags of an existing entry.
     pub tags: Option<&'a [&'a str]>,
     pub weight: u64,
@@ -168,7 +174,7 @@ impl MemoryTier {
     }
 
     /// Checks the namespace and key, reclaims a little expired work, and finds
-    /// the live slot for `key`; an expired entry found here is removed.
+    /// the slot for `key`, fresh or stale; a gone entry found here is removed.
     pub(crate) fn lookup(&mut self, ns: Ns, key: &str, now: u64) -> Result<(u64, Option<u32>)> {
         self.namespaces.check(ns)?;
         validate_key(key, self.config.max_key_bytes)?;
@@ -176,12 +182,26 @@ impl MemoryTier {
         let hash = self.hash(ns, key);
         let slot = self.find(ns, key, hash);
         match slot {
-            Some(slot) if self.entry(slot).is_some_and(|e| e.is_expired(now)) => {
+            Some(slot) if self.entry(slot).is_some_and(|e| e.is_gone(now)) => {
                 self.remove_slot(slot, RemovalCause::Expired, true);
                 Ok((hash, None))
             }
             other => Ok((hash, other)),
         }
+    }
+
+    /// `lookup`, keeping only a fresh entry.
+    pub(crate) fn lookup_fresh(
+        &mut self,
+        ns: Ns,
+        key: &str,
+        now: u64,
+    ) -> Result<(u64, Option<u32>)> {
+        let (hash, slot) = self.lookup(ns, key, now)?;
+        Ok((
+            hash,
+            slot.filter(|&s| self.entry(s).is_some_and(|e| e.is_fresh(now))),
+        ))
     }
 
     /// The value of a live slot, decompressed when needed.
@@ -210,7 +230,7 @@ impl MemoryTier {
     /// The value of `key`, promoting it in the eviction order.
     pub fn get(&mut self, ns: Ns, key: &str) -> Result<Option<Cow<'_, [u8]>>> {
         let now = self.now();
-        let (hash, slot) = self.lookup(ns, key, now)?;
+        let (hash, slot) = self.lookup_fresh(ns, key, now)?;
         let Some(slot) = slot else {
             self.stats.misses = self.stats.misses.saturating_add(1);
             self.policy.miss(hash);
@@ -225,10 +245,50 @@ impl MemoryTier {
     /// counting a hit or miss.
     pub fn peek(&mut self, ns: Ns, key: &str) -> Result<Option<Cow<'_, [u8]>>> {
         let now = self.now();
-        match self.lookup(ns, key, now)?.1 {
+        match self.lookup_fresh(ns, key, now)?.1 {
             Some(slot) => self.value_of(slot).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// Like `get`, but also returns an entry that stopped being fresh less than
+    /// `max_stale_ms` ago (and is still inside the stale window it was stored
+    /// with), marked [`Freshness::Stale`]. A stale read counts as a stale hit.
+    pub fn get_allowing_stale(
+        &mut self,
+        ns: Ns,
+        key: &str,
+        max_stale_ms: u64,
+    ) -> Result<Option<(Cow<'_, [u8]>, Freshness)>> {
+        let now = self.now();
+        let (hash, slot) = self.lookup(ns, key, now)?;
+        let found = slot.and_then(|s| self.entry(s).map(|e| (s, e.is_fresh(now), e.fresh_until())));
+        let freshness = match found {
+            Some((_, true, _)) => Freshness::Fresh,
+            Some((_, false, fresh_until)) if now.saturating_sub(fresh_until) < max_stale_ms => {
+                Freshness::Stale
+            }
+            _ => {
+                self.stats.misses = self.stats.misses.saturating_add(1);
+                self.policy.miss(hash);
+                return Ok(None);
+            }
+        };
+        let Some((slot, _, _)) = found else {
+            return Ok(None);
+        };
+        match freshness {
+            Freshness::Fresh => {
+                self.stats.hits = self.stats.hits.saturating_add(1);
+                self.touch_slot(slot, now);
+            }
+            // A stale read must not restart the idle clock: that would revive the entry.
+            Freshness::Stale => {
+                self.stats.stale_hits = self.stats.stale_hits.saturating_add(1);
+                self.policy.access(slot);
+            }
+        }
+        Ok(Some((self.value_of(slot)?, freshness)))
     }
 
     // ---- writes --------------------------------------------------------
@@ -273,6 +333,7 @@ impl MemoryTier {
             compressed,
             expires_at: ttl.map_or(NEVER, |ms| now.saturating_add(ms)),
             idle_ms: idle.unwrap_or(0),
+            stale_ms: opts.stale_ms.unwrap_or(0),
             tags: Some(opts.tags),
             weight,
         })
@@ -312,6 +373,8 @@ impl MemoryTier {
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
+                let len = self.slots.len() + 1;
+                crate::memory::growth::reserve_for(&mut self.slots, len);
                 self.slots.push(None);
                 (self.slots.len() - 1) as u32
             }
@@ -326,10 +389,10 @@ impl MemoryTier {
             weight: p.weight,
             expires_at: p.expires_at,
             idle_ms: p.idle_ms,
+            stale_ms: p.stale_ms,
             last_access: now,
             tags,
         };
-        let deadline = entry.deadline();
         if let Some(cell) = self.slots.get_mut(slot as usize) {
             *cell = Some(entry);
         }
@@ -342,9 +405,7 @@ impl MemoryTier {
         });
         self.namespaces.add(p.ns, slot);
         self.policy.insert(slot, p.hash, p.weight);
-        if deadline != NEVER {
-            self.wheel.schedule(slot, deadline);
-        }
+        self.arm_timer(slot);
         self.len += 1;
         self.bytes = self.bytes.saturating_add(p.weight);
     }
@@ -367,20 +428,16 @@ impl MemoryTier {
         entry.weight = p.weight;
         entry.expires_at = p.expires_at;
         entry.idle_ms = p.idle_ms;
+        entry.stale_ms = p.stale_ms;
         entry.last_access = now;
         if let Some(tags) = new_tags {
             entry.tags = tags;
         }
-        let deadline = entry.deadline();
         self.bytes = self
             .bytes
             .saturating_sub(old_weight)
             .saturating_add(p.weight);
-        if deadline == NEVER {
-            self.wheel.cancel(slot);
-        } else {
-            self.wheel.schedule(slot, deadline);
-        }
+        self.arm_timer(slot);
         self.policy.update(slot, p.weight);
     }
 
@@ -392,25 +449,29 @@ impl MemoryTier {
         entry.expires_at = expires_at;
         entry.idle_ms = idle_ms;
         entry.last_access = now;
-        let deadline = entry.deadline();
-        if deadline == NEVER {
-            self.wheel.cancel(slot);
-        } else {
-            self.wheel.schedule(slot, deadline);
+        self.arm_timer(slot);
+    }
+
+    /// Schedules the slot's removal at the end of its stale window, if any.
+    fn arm_timer(&mut self, slot: u32) {
+        match self.entry(slot).map(Entry::keep_until) {
+            Some(NEVER) | None => self.wheel.cancel(slot),
+            Some(at) => self.wheel.schedule(slot, at),
         }
     }
 
     // ---- removal -------------------------------------------------------
 
-    /// Removes `key`; true if a live entry was there.
+    /// Removes `key`, fresh or stale; true if a fresh entry was there.
     pub fn delete(&mut self, ns: Ns, key: &str) -> Result<bool> {
         let now = self.now();
         let Some(slot) = self.lookup(ns, key, now)?.1 else {
             return Ok(false);
         };
+        let was_fresh = self.entry(slot).is_some_and(|e| e.is_fresh(now));
         self.remove_slot(slot, RemovalCause::Explicit, true);
         self.stats.deletes = self.stats.deletes.saturating_add(1);
-        Ok(true)
+        Ok(was_fresh)
     }
 
     /// Drops a slot's entry from every index. `in_policy` is false when the
@@ -459,12 +520,12 @@ impl MemoryTier {
         due.clear();
         let more = self.wheel.expire(now, budget, &mut due);
         for &slot in &due {
-            match self.entry(slot).map(Entry::deadline) {
-                Some(deadline) if deadline <= now => {
+            match self.entry(slot).map(Entry::keep_until) {
+                Some(at) if at <= now => {
                     self.remove_slot(slot, RemovalCause::Expired, true);
                 }
                 // A sliding deadline moved on since the timer was armed.
-                Some(deadline) if deadline != NEVER => self.wheel.schedule(slot, deadline),
+                Some(at) if at != NEVER => self.wheel.schedule(slot, at),
                 _ => {}
             }
         }
@@ -504,22 +565,19 @@ impl MemoryTier {
         count
     }
 
-    /// Live slots of a namespace (expired ones are reclaimed on the way).
-    pub(crate) fn live_slots(&mut self, ns: Ns, now: u64) -> Result<Vec<u32>> {
+    /// Slots of a namespace that are not gone (gone ones are reclaimed on the way).
+    pub(crate) fn present_slots(&mut self, ns: Ns, now: u64) -> Result<Vec<u32>> {
         self.namespaces.check(ns)?;
-        let mut live = self.namespaces.members(ns);
-        live.retain(|&slot| match self.entry(slot) {
-            Some(entry) => !entry.is_expired(now),
-            None => false,
-        });
-        if live.len() as u32 != self.namespaces.len_of(ns) {
+        let mut present = self.namespaces.members(ns);
+        present.retain(|&slot| self.entry(slot).is_some_and(|e| !e.is_gone(now)));
+        if present.len() as u32 != self.namespaces.len_of(ns) {
             for slot in self.namespaces.members(ns) {
-                if self.entry(slot).is_some_and(|e| e.is_expired(now)) {
+                if self.entry(slot).is_some_and(|e| e.is_gone(now)) {
                     self.remove_slot(slot, RemovalCause::Expired, true);
                 }
             }
         }
-        Ok(live)
+        Ok(present)
     }
 
     /// Checks every structural invariant; for tests and fuzzing.
@@ -553,6 +611,9 @@ impl MemoryTier {
         for (slot, entry) in &live {
             if self.find(entry.ns, &entry.key, entry.hash) != Some(*slot) {
                 return Err(format!("slot {slot} ({}) not found by key", entry.key));
+            }
+            if entry.keep_until() != NEVER && self.wheel.scheduled_at(*slot).is_none() {
+                return Err(format!("slot {slot} expires but has no timer"));
             }
             if entry.weight != weight_of(entry.key.len(), entry.stored.len(), entry.tags.len()) {
                 return Err(format!("slot {slot} has a stale weight"));

@@ -135,10 +135,12 @@ impl ExpiryWheel {
     }
 
     /// Number of scheduled slots.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.scheduled
     }
 
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.scheduled == 0
     }
@@ -163,8 +165,8 @@ impl ExpiryWheel {
         let index = slot as usize;
         if self.when.len() <= index {
             let needed = index.saturating_add(1);
-            self.when.resize(needed, 0);
-            self.location.resize(needed, NOT_SCHEDULED);
+            crate::memory::growth::grow_to(&mut self.when, needed, 0);
+            crate::memory::growth::grow_to(&mut self.location, needed, NOT_SCHEDULED);
         }
         if let Some(when) = self.when.get_mut(index) {
             *when = expires_at;

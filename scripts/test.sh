@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the Rust core's unit, integration and
+# property tests, then the JS tests. Sets up missing tools first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (native, all targets)"
+cargo clippy --all-targets -- -D warnings
+
+step "cargo test (core)"
+cargo test
+
+step "JS unit tests (node --test)"
+node --test tests/js/
+
+if [ -x scripts/test-js.sh ]; then
+  step "npm package in Node, Deno and workerd"
+  scripts/test-js.sh
+fi
+
+step "all tests passed"
