@@ -379,6 +379,8 @@ fn write_options<'a>(ttl: &JsValue, idle: &JsValue, tags: &'a [&'a str]) -> Resu
         ttl: ttl_arg(ttl)?,
         idle: ttl_arg(idle)?,
         tags,
+        // Stale windows arrive with getOrSet; until then writes keep none.
+        ..SetOptions::default()
     })
 }
 
