@@ -130,14 +130,23 @@ fn run(args: &Args) -> Result<Vec<String>, String> {
         entrants.retain(|e| args.subjects.iter().any(|s| s == e.name));
     }
     let keys = Keys::new(&scale);
-    let mut workloads = vec![
-        workload::get_hit(&keys, &scale, SEED),
-        workload::get_miss(&keys, &scale, SEED + 1),
-        workload::set_with_eviction(&keys, &scale, SEED + 2),
-        workload::zipf_mix(&keys, &scale, SEED + 3),
+    type Build = for<'k> fn(&'k Keys, &Scale, u64) -> Workload<'k>;
+    let builders: [(&str, Build); 4] = [
+        ("get-hit", workload::get_hit),
+        ("get-miss", workload::get_miss),
+        ("set-evict", workload::set_with_eviction),
+        ("zipf-90/10", workload::zipf_mix),
     ];
-    if let Some(only) = &args.only {
-        workloads.retain(|w| w.name == only);
+    // Built only when selected: the Zipf trace alone is 1M operations, and
+    // a profile of one workload should not include building the others.
+    let workloads: Vec<Workload<'_>> = builders
+        .iter()
+        .zip(SEED..)
+        .filter(|((name, _), _)| args.only.as_deref().is_none_or(|only| only == *name))
+        .map(|((_, build), seed)| build(&keys, &scale, seed))
+        .collect();
+    if workloads.is_empty() {
+        return Err(format!("no workload called {:?}", args.only));
     }
     let mut rng = common::rng::SplitMix64::new(SEED);
     let value: Vec<u8> = (0..VALUE_BYTES).map(|_| rng.next_u64() as u8).collect();
