@@ -312,7 +312,7 @@ mod tests {
         b.fail_next(1, Fault::Transient);
         assert!(poll_ready(b.get("k")).is_some_and(|r| r.is_err()));
         assert_eq!(poll_ready(b.get("k")), Some(Ok(None)));
-        assert_eq!(b.calls(), 4);
+        assert_eq!(b.calls(), 5);
     }
 
     #[test]
