@@ -10,7 +10,10 @@ use edgecache::{FnClock, Result};
 /// A deliberately slow origin: 20 ms per lookup.
 fn origin(id: u32) -> String {
     std::thread::sleep(Duration::from_millis(20));
-    format!("{{\"id\":{id},\"name\":\"user {id}\",\"bio\":\"{}\"}}", "lorem ipsum ".repeat(120))
+    format!(
+        "{{\"id\":{id},\"name\":\"user {id}\",\"bio\":\"{}\"}}",
+        "lorem ipsum ".repeat(120)
+    )
 }
 
 fn wall_clock_ms() -> u64 {
@@ -38,7 +41,10 @@ fn main() -> Result<()> {
             if cache.get(users, &key)?.is_none() {
                 let user = origin(id);
                 let tags = [if id % 2 == 0 { "even" } else { "odd" }];
-                let opts = SetOptions { tags: &tags, ..SetOptions::default() };
+                let opts = SetOptions {
+                    tags: &tags,
+                    ..SetOptions::default()
+                };
                 cache.set(users, &key, user.as_bytes(), &opts)?;
             }
         }
@@ -52,11 +58,17 @@ fn main() -> Result<()> {
             s.bytes
         );
     }
-    println!("values above 1 KiB are deflated: 10 users of ~1.5 KB weigh {} bytes in all", cache.bytes());
+    println!(
+        "values above 1 KiB are deflated: 10 users of ~1.5 KB weigh {} bytes in all",
+        cache.bytes()
+    );
 
     // Tags and patterns.
     let removed = cache.invalidate_tag(users, "even")?;
-    println!("invalidate_tag(even) removed {removed}; users left: {}", cache.count_matching(users, "*")?);
+    println!(
+        "invalidate_tag(even) removed {removed}; users left: {}",
+        cache.count_matching(users, "*")?
+    );
     println!("keys matching [1-3]: {:?}", {
         let mut k = cache.keys(users, "[1-3]")?;
         k.sort();
@@ -67,10 +79,16 @@ fn main() -> Result<()> {
     cache.incr(Ns::DEFAULT, "page-views", 1)?;
     let views = cache.incr(Ns::DEFAULT, "page-views", 41)?;
     println!("page-views = {views}");
-    let short = SetOptions { ttl: Ttl::Ms(50), ..SetOptions::default() };
+    let short = SetOptions {
+        ttl: Ttl::Ms(50),
+        ..SetOptions::default()
+    };
     cache.set(Ns::DEFAULT, "flash", b"gone soon", &short)?;
     std::thread::sleep(Duration::from_millis(60));
-    println!("after 60 ms, flash present: {}", cache.has(Ns::DEFAULT, "flash")?);
+    println!(
+        "after 60 ms, flash present: {}",
+        cache.has(Ns::DEFAULT, "flash")?
+    );
 
     // Bad input is a clear error and changes nothing.
     let too_big = vec![0u8; 5 << 20];

@@ -18,7 +18,10 @@ fn ttl(ms: u64) -> WriteOptions<'static> {
 #[test]
 fn write_through_reaches_both_tiers_and_another_isolate_reads_it() {
     let (a, backend, clock) = setup();
-    assert_eq!(run(a.set("app", "k", b"v1", &ttl(10_000))).unwrap(), L2Status::Written);
+    assert_eq!(
+        run(a.set("app", "k", b"v1", &ttl(10_000))).unwrap(),
+        L2Status::Written
+    );
     assert!(backend.raw_get("ec:app:k").is_some());
     let b = cache_with(TieredConfig::default(), &backend, &clock);
     assert_eq!(run(b.get("app", "k")).unwrap(), Some(b"v1".to_vec()));
@@ -181,7 +184,11 @@ fn large_values_round_trip_through_chunks() {
     let value: Vec<u8> = (0..5_000u32).map(|i| (i * 7 % 251) as u8).collect();
     run(a.set("", "big", &value, &ttl(60_000))).unwrap();
     assert_eq!(backend.raw_get("ec::big").map(|m| m.len()), Some(48));
-    let chunks = backend.raw_keys().iter().filter(|k| k.starts_with("ec:chunk:")).count();
+    let chunks = backend
+        .raw_keys()
+        .iter()
+        .filter(|k| k.starts_with("ec:chunk:"))
+        .count();
     assert_eq!(chunks, 5);
     let b = cache_with(TieredConfig::default(), &backend, &clock);
     assert_eq!(run(b.get("", "big")).unwrap(), Some(value));
@@ -232,18 +239,30 @@ fn swr_lookups_across_tiers() {
         tags: &[],
     };
     run(a.set("", "k", b"v", &opts)).unwrap();
-    assert_eq!(run(a.lookup("", "k")).unwrap(), Lookup::Fresh(b"v".to_vec()));
+    assert_eq!(
+        run(a.lookup("", "k")).unwrap(),
+        Lookup::Fresh(b"v".to_vec())
+    );
     clock.advance(2_000);
     // L1 has it stale; L2 says stale too.
-    assert_eq!(run(a.lookup("", "k")).unwrap(), Lookup::Stale(b"v".to_vec()));
+    assert_eq!(
+        run(a.lookup("", "k")).unwrap(),
+        Lookup::Stale(b"v".to_vec())
+    );
     assert_eq!(run(a.get("", "k")).unwrap(), None);
     // A new isolate finds it stale in L2 only.
     let b = cache_with(TieredConfig::default(), &backend, &clock);
-    assert_eq!(run(b.lookup("", "k")).unwrap(), Lookup::Stale(b"v".to_vec()));
+    assert_eq!(
+        run(b.lookup("", "k")).unwrap(),
+        Lookup::Stale(b"v".to_vec())
+    );
     assert_eq!(b.stats().l2.stale_hits, 1);
     // Stale-if-error: L2 failing, the stale L1 copy is served.
     backend.fail_next(10, edgecache::backend::Fault::Permanent);
-    assert_eq!(run(a.lookup("", "k")).unwrap(), Lookup::Stale(b"v".to_vec()));
+    assert_eq!(
+        run(a.lookup("", "k")).unwrap(),
+        Lookup::Stale(b"v".to_vec())
+    );
     backend.clear_faults();
     clock.advance(5_000);
     assert_eq!(run(a.lookup("", "k")).unwrap(), Lookup::Miss);

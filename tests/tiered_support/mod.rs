@@ -6,9 +6,9 @@
 use std::future::Future;
 use std::rc::Rc;
 
+use edgecache::ManualClock;
 use edgecache::backend::{BackendCaps, MemoryBackend, poll_ready};
 use edgecache::tiered::{TieredCache, TieredConfig};
-use edgecache::ManualClock;
 
 pub const T0: u64 = 1_700_000_000_000;
 
