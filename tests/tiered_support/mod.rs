@@ -1,7 +1,7 @@
 //! Shared setup for the tiered integration tests: a manual clock, a shared
 //! MemoryBackend, and a tiny executor (backend futures are ready at once
 //! unless the backend is held).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
 use std::future::Future;
 use std::rc::Rc;
