@@ -20,7 +20,7 @@ const OPTIONS = new Set([
 ]);
 
 // Cached loader errors live in a namespace of their own, beside the values' namespace.
-const ERROR_NAMESPACE_SUFFIX = '\u0000edgecache:loader-errors';
+const ERROR_NAMESPACE_PREFIX = 'edgecache:loader-errors:';
 
 const ignore = () => {};
 
@@ -140,7 +140,7 @@ export async function getOrSet(cache, ctx, key, loader, options) {
   const found = await cache.getAllowingStale(key, o.swr);
   if (found !== undefined && !found.stale) return found.value;
 
-  const errors = o.errorTtl === undefined ? undefined : cache.namespace(cache.namespaceName + ERROR_NAMESPACE_SUFFIX);
+  const errors = o.errorTtl === undefined ? undefined : cache.namespace(ERROR_NAMESPACE_PREFIX + cache.namespaceName);
   const load = () => loadAndStore(cache, errors, key, loader, o);
 
   if (found !== undefined) {
