@@ -4,4 +4,5 @@
 mod js;
 mod js_args;
 mod js_error;
+mod js_functions;
 mod js_options;
