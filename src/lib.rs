@@ -17,6 +17,9 @@ pub mod memory;
 pub mod pattern;
 pub mod ttl;
 
+#[cfg(feature = "component")]
+mod bindings;
+
 pub use clock::{Clock, FnClock, ManualClock};
 pub use error::{CacheError, Result};
 pub use memory::{EvictionPolicy, MemoryConfig, MemoryTier, Ns, SetOptions, Ttl};

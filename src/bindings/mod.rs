@@ -1,0 +1,7 @@
+//! Host bindings. Each one only translates: arguments in, one core call,
+//! errors out. Anything both bindings need belongs in the core.
+
+#[cfg(feature = "component")]
+mod component;
+#[cfg(feature = "component")]
+mod component_convert;
