@@ -30,8 +30,8 @@ rm -rf "$OUT/wit" "$OUT"/*.wit
 cp -R wit "$OUT/wit"
 
 # Validation: jco parses the whole component and prints its world.
-"$JCO" wit "$OUT/edgecache.wasm" >"$OUT/wit/component-world.txt"
-grep -q 'export edgecache:cache/cache@0.1.0;' "$OUT/wit/component-world.txt"
+"$JCO" wit "$OUT/edgecache.wasm" >"$OUT/world.txt"
+grep -q 'export edgecache:cache/cache@0.1.0;' "$OUT/world.txt"
 
 size() { printf '%7d bytes raw, %6d bytes gzip -9' "$(wc -c <"$1")" "$(gzip -9c "$1" | wc -c)"; }
 say "cargo output:    $(size "$RAW")"
