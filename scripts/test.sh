@@ -14,6 +14,9 @@ cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
 cargo clippy --all-targets -- -D warnings
 
+step "cargo clippy (wasm32, feature js)"
+cargo clippy --target wasm32-unknown-unknown --features js -- -D warnings
+
 step "cargo test (core)"
 cargo test
 

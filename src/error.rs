@@ -37,6 +37,8 @@ pub enum CacheError {
     Backend { message: String },
     /// A host backend did not answer in time.
     Timeout { after_ms: u64 },
+    /// The backend cannot do this (for example pattern invalidation without listing).
+    Unsupported { what: &'static str },
 }
 
 impl CacheError {
@@ -57,6 +59,7 @@ impl CacheError {
             CacheError::Closed => "CLOSED",
             CacheError::Backend { .. } => "BACKEND_ERROR",
             CacheError::Timeout { .. } => "BACKEND_TIMEOUT",
+            CacheError::Unsupported { .. } => "UNSUPPORTED",
         }
     }
 
@@ -103,6 +106,7 @@ impl fmt::Display for CacheError {
             CacheError::Timeout { after_ms } => {
                 write!(f, "backend did not answer within {after_ms} ms")
             }
+            CacheError::Unsupported { what } => write!(f, "not supported by this backend: {what}"),
         }
     }
 }
@@ -141,6 +145,7 @@ mod tests {
                 message: String::new(),
             },
             CacheError::Timeout { after_ms: 1 },
+            CacheError::Unsupported { what: "listing" },
         ];
         let mut codes: Vec<_> = all.iter().map(CacheError::code).collect();
         assert_eq!(codes[1], "VALUE_TOO_LARGE");

@@ -9,15 +9,17 @@
 //! The core never reads the system clock ([`Clock`] is injected) and nothing
 //! reachable from WebAssembly panics.
 
+pub mod backend;
 pub mod clock;
 pub mod codec;
 pub mod error;
 pub mod key;
 pub mod memory;
 pub mod pattern;
+pub mod tiered;
 pub mod ttl;
 
-#[cfg(feature = "component")]
+#[cfg(any(feature = "js", feature = "component"))]
 mod bindings;
 
 pub use clock::{Clock, FnClock, ManualClock};

@@ -5,3 +5,11 @@
 mod component;
 #[cfg(feature = "component")]
 mod component_convert;
+#[cfg(feature = "js")]
+mod js;
+#[cfg(feature = "js")]
+mod js_args;
+#[cfg(feature = "js")]
+mod js_error;
+#[cfg(feature = "js")]
+mod js_options;

@@ -1,0 +1,138 @@
+//! The caches under test behind one small trait, so the timed loop is the
+//! same code for every cache (monomorphised per cache, no dynamic call per op).
+//!
+//! Equal work per operation:
+//! - `get` looks up by `&str` and black-boxes a reference to the value, never
+//!   cloning it (our tier returns a borrowed `Cow` for uncompressed values);
+//! - `set` receives `&str` and `&[u8]`, and every cache makes exactly one owned
+//!   copy of each: the peers get `key.to_owned()` / `value.to_vec()`, our tier
+//!   copies into its own `Box<str>` / `Box<[u8]>` inside `set`.
+//!
+//! To add a peer (moka's sync cache for issue 6, say): implement [`Subject`]
+//! and list it in `native.rs`; the harness and the table need no change.
+
+use std::hint::black_box;
+use std::num::NonZeroUsize;
+
+use edgecache::{EvictionPolicy, ManualClock, MemoryConfig, MemoryTier, Ns, SetOptions};
+
+/// One cache, bounded to `capacity` entries.
+pub trait Subject {
+    /// Looks `key` up; true on a hit.
+    fn get(&mut self, key: &str) -> bool;
+    /// Stores `value` under `key` (evicting if full).
+    fn set(&mut self, key: &str, value: &[u8]);
+    /// Entries held now.
+    fn len(&self) -> usize;
+}
+
+/// Our memory tier with one eviction policy, sized so only the entry bound
+/// binds (the byte budget is far above 100k small entries).
+pub struct Ours {
+    tier: MemoryTier,
+    opts: SetOptions<'static>,
+}
+
+impl Ours {
+    pub fn new(capacity: usize, policy: EvictionPolicy) -> Result<Self, String> {
+        let config = MemoryConfig {
+            max_entries: capacity as u64,
+            max_bytes: 1 << 30,
+            policy,
+            ..MemoryConfig::default()
+        };
+        let tier = MemoryTier::new(config, Box::new(ManualClock::new(0)))
+            .map_err(|e| format!("building the memory tier: {e}"))?;
+        Ok(Ours {
+            tier,
+            opts: SetOptions::default(),
+        })
+    }
+}
+
+impl Subject for Ours {
+    #[inline]
+    fn get(&mut self, key: &str) -> bool {
+        match self.tier.get(Ns::DEFAULT, key) {
+            Ok(Some(value)) => {
+                black_box(&*value);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, key: &str, value: &[u8]) {
+        // A failed write would show as a hit-ratio anomaly in the sanity checks.
+        let _ = black_box(self.tier.set(Ns::DEFAULT, key, value, &self.opts));
+    }
+
+    fn len(&self) -> usize {
+        self.tier.len() as usize
+    }
+}
+
+/// `lru::LruCache<String, Vec<u8>>` (hashbrown with its default hasher, foldhash).
+pub struct Lru(lru::LruCache<String, Vec<u8>>);
+
+impl Lru {
+    pub fn new(capacity: usize) -> Result<Self, String> {
+        let cap = NonZeroUsize::new(capacity).ok_or("capacity must be positive")?;
+        Ok(Lru(lru::LruCache::new(cap)))
+    }
+}
+
+impl Subject for Lru {
+    #[inline]
+    fn get(&mut self, key: &str) -> bool {
+        match self.0.get(key) {
+            Some(value) => {
+                black_box(value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, key: &str, value: &[u8]) {
+        black_box(self.0.put(key.to_owned(), value.to_vec()));
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// `quick_cache::unsync::Cache<String, Vec<u8>>`, unit weights, default
+/// (foldhash) hasher: its own policy (an S3-FIFO-like hot/cold CLOCK with ghost entries).
+pub struct QuickCache(quick_cache::unsync::Cache<String, Vec<u8>>);
+
+impl QuickCache {
+    pub fn new(capacity: usize) -> Self {
+        QuickCache(quick_cache::unsync::Cache::new(capacity))
+    }
+}
+
+impl Subject for QuickCache {
+    #[inline]
+    fn get(&mut self, key: &str) -> bool {
+        match self.0.get(key) {
+            Some(value) => {
+                black_box(value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, key: &str, value: &[u8]) {
+        self.0.insert(key.to_owned(), value.to_vec());
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}

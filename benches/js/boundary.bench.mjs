@@ -1,0 +1,76 @@
+// How much crossing the JS <-> wasm boundary costs, and which batch shape is
+// cheaper. Run after scripts/build.sh:  node benches/js/boundary.bench.mjs
+// Plain timing loops (no dependencies); figures are ns per operation.
+import { createCache } from '../../pkg/entry/node.js';
+import { WasmCache } from '../../pkg/edgecache.js';
+
+function bench(name, ops, fn) {
+  for (let i = 0; i < 3; i++) fn(); // warm up
+  const runs = [];
+  for (let r = 0; r < 7; r++) {
+    const start = process.hrtime.bigint();
+    fn();
+    runs.push(Number(process.hrtime.bigint() - start) / ops);
+  }
+  runs.sort((a, b) => a - b);
+  console.log(`${name.padEnd(58)} ${runs[3].toFixed(0).padStart(8)} ns/op (median of 7)`);
+}
+
+const N = 10_000;
+const keys = Array.from({ length: N }, (_, i) => `user:${i}:profile`);
+const value100 = new Uint8Array(100).fill(7);
+const value4k = new Uint8Array(4096).fill(7);
+
+const raw = new WasmCache({ maxEntries: 100_000, compressionThreshold: 1 << 30 });
+for (const k of keys) raw.set(0, k, value100, undefined, undefined, undefined);
+const big = new WasmCache({ maxEntries: 100_000, compressionThreshold: 1 << 30 });
+for (const k of keys) big.set(0, k, value4k, undefined, undefined, undefined);
+
+console.log('-- single calls (raw WasmCache)');
+bench('has (key string in, bool out)', N, () => { for (const k of keys) raw.has(0, k); });
+bench('get 100 B (key in, one Uint8Array copy out)', N, () => { for (const k of keys) raw.get(0, k); });
+bench('get 4 KiB', N, () => { for (const k of keys) big.get(0, k); });
+bench('set 100 B (key + value copied in)', N, () => { for (const k of keys) raw.set(0, k, value100, undefined, undefined, undefined); });
+bench('set 100 B with ttl "5m" and one tag', N, () => { for (const k of keys) raw.set(0, k, value100, '5m', undefined, ['t']); });
+
+console.log('-- batches of 100 keys, per key');
+const batches = [];
+for (let i = 0; i < N; i += 100) batches.push(keys.slice(i, i + 100));
+bench('getMany -> Array of Uint8Array', N, () => { for (const b of batches) raw.getMany(0, b); });
+bench('getManyPacked -> one buffer, lengths header', N, () => { for (const b of batches) raw.getManyPacked(0, b); });
+bench('getManyPacked + subarray views', N, () => {
+  for (const b of batches) {
+    const p = raw.getManyPacked(0, b);
+    const dv = new DataView(p.buffer, p.byteOffset, p.byteLength);
+    let at = b.length * 4;
+    for (let i = 0; i < b.length; i++) {
+      const len = dv.getUint32(i * 4, true);
+      if (len !== 0xffffffff) { p.subarray(at, at + len); at += len; }
+    }
+  }
+});
+const lengths = new Uint32Array(100).fill(100);
+const packed = new Uint8Array(100 * 100).fill(7);
+bench('setMany packed (one buffer + lengths)', N, () => { for (const b of batches) raw.setMany(0, b, packed, lengths, undefined, undefined, undefined); });
+bench('100 separate set calls', N, () => { for (const b of batches) for (const k of b) raw.set(0, k, value100, undefined, undefined, undefined); });
+
+console.log('-- the JS API (codec + async) for comparison');
+const cache = createCache({ maxEntries: 100_000 });
+const obj = { id: 1, name: 'Ada Lovelace', tags: ['math', 'poetry'], active: true };
+for (const k of keys) await cache.set(k, obj);
+async function benchAsync(name, ops, fn) {
+  for (let i = 0; i < 3; i++) await fn();
+  const runs = [];
+  for (let r = 0; r < 7; r++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    runs.push(Number(process.hrtime.bigint() - start) / ops);
+  }
+  runs.sort((a, b) => a - b);
+  console.log(`${name.padEnd(58)} ${runs[3].toFixed(0).padStart(8)} ns/op (median of 7)`);
+}
+await benchAsync('cache.get (small object)', N, async () => { for (const k of keys) await cache.get(k); });
+await benchAsync('cache.set (small object)', N, async () => { for (const k of keys) await cache.set(k, obj); });
+await benchAsync('cache.getMany, 100 per call', N, async () => { for (const b of batches) await cache.getMany(b); });
+const map = new Map(keys.map((k) => [k, obj]));
+bench('baseline: Map.get', N, () => { for (const k of keys) map.get(k); });

@@ -1,0 +1,161 @@
+// Helpers of js/cache.js: how a JS value becomes stored bytes (the counter
+// rule around the codec), how wasm errors become EdgeCacheError instances,
+// and the argument checks that must happen before anything crosses into wasm.
+
+import { decodeValue, encodeValue } from './codec.js';
+import { EdgeCacheError } from './errors.js';
+
+// ---------------------------------------------------------------- stored values
+// Counter rule (shared with the core's incr/decr, which store ASCII decimal):
+// a top-level safe integer is stored as plain ASCII decimal ("42", "-7"), and
+// bytes starting with '-' or a digit are read back as such a counter. Codec
+// output always starts with its version byte (0x01), so the two never collide.
+// A counter beyond Number.MAX_SAFE_INTEGER (reachable through incr) reads as a BigInt.
+
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const COUNTER_TEXT = /^-?[0-9]{1,19}$/;
+
+/** The bytes stored for `value`. */
+export function encodeStored(value) {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && !Object.is(value, -0)) {
+    const text = String(value);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return bytes;
+  }
+  return encodeValue(value);
+}
+
+/** The value stored as `bytes` (the inverse of encodeStored). */
+export function decodeStored(bytes) {
+  const first = bytes[0];
+  if (first === MINUS || (first >= ZERO && first <= NINE)) return parseCounter(bytes);
+  return decodeValue(bytes);
+}
+
+function parseCounter(bytes) {
+  const text = bytes.length <= 20 ? String.fromCharCode.apply(null, bytes) : '';
+  if (!COUNTER_TEXT.test(text)) {
+    throw new EdgeCacheError('CORRUPT_DATA', 'stored bytes look like a counter but are not a decimal integer');
+  }
+  return counterResult(BigInt(text));
+}
+
+/** A counter as a number when exact, else as a BigInt. */
+export function counterResult(big) {
+  const n = Number(big);
+  return Number.isSafeInteger(n) ? n : big;
+}
+
+// ---------------------------------------------------------------- errors
+/**
+ * The error a method rejects with: wasm exceptions (plain Errors named
+ * EdgeCacheError with a code) become EdgeCacheError instances keeping code,
+ * message and cause; anything else (a host failure) is wrapped, not lost.
+ */
+export function toEdgeCacheError(err) {
+  if (err instanceof EdgeCacheError) return err;
+  if (err !== null && typeof err === 'object' && err.name === 'EdgeCacheError' && typeof err.code === 'string') {
+    const options = 'cause' in err ? { cause: err.cause } : undefined;
+    return new EdgeCacheError(err.code, err.message, options);
+  }
+  return new EdgeCacheError('BACKEND_ERROR', `unexpected host error: ${describe(err)}`, { cause: err });
+}
+
+function describe(err) {
+  try {
+    return err instanceof Error ? err.message : String(err);
+  } catch {
+    return typeof err;
+  }
+}
+
+// ---------------------------------------------------------------- arguments
+/** A key must be a string: wasm-bindgen would otherwise stringify 42 or undefined. */
+export function checkKey(key) {
+  if (typeof key !== 'string') {
+    throw new EdgeCacheError('INVALID_KEY', `key must be a string, got ${typeName(key)}`);
+  }
+  return key;
+}
+
+/** An array of string keys (any iterable is accepted and copied). */
+export function checkKeys(keys) {
+  if (keys === null || typeof keys !== 'object' || typeof keys[Symbol.iterator] !== 'function') {
+    throw new EdgeCacheError('INVALID_KEY', `keys must be an array of strings, got ${typeName(keys)}`);
+  }
+  const list = Array.isArray(keys) ? keys : Array.from(keys);
+  for (let i = 0; i < list.length; i++) {
+    if (typeof list[i] !== 'string') {
+      throw new EdgeCacheError('INVALID_KEY', `keys[${i}] must be a string, got ${typeName(list[i])}`);
+    }
+  }
+  return list;
+}
+
+/** A glob pattern string. */
+export function checkPattern(pattern) {
+  if (typeof pattern !== 'string') {
+    throw new EdgeCacheError('INVALID_PATTERN', `pattern must be a string, got ${typeName(pattern)}`);
+  }
+  return pattern;
+}
+
+/** Tags: one string or an array of strings. */
+export function checkTags(tags, what = 'tags') {
+  const list = typeof tags === 'string' ? [tags] : tags;
+  if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) {
+    throw new EdgeCacheError('INVALID_OPTION', `${what} must be a string or an array of strings`);
+  }
+  return list;
+}
+
+const WRITE_OPTIONS = new Set(['ttl', 'idle', 'tags']);
+
+/** Per-write options `{ ttl, idle, tags }`; unknown names are errors (a typo must not be ignored). */
+export function checkWriteOptions(options) {
+  if (options === undefined) return { ttl: undefined, idle: undefined, tags: undefined };
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new EdgeCacheError('INVALID_OPTION', `write options must be an object, got ${typeName(options)}`);
+  }
+  for (const name of Object.keys(options)) {
+    if (!WRITE_OPTIONS.has(name)) {
+      throw new EdgeCacheError('INVALID_OPTION', `unknown write option \`${name}\` (expected ttl, idle, tags)`);
+    }
+  }
+  const tags = options.tags === undefined ? undefined : checkTags(options.tags);
+  return { ttl: options.ttl, idle: options.idle, tags };
+}
+
+/** An incr/decr step: a safe integer or a BigInt, as the BigInt wasm takes. */
+export function checkDelta(delta) {
+  if (typeof delta === 'bigint') return delta;
+  if (typeof delta === 'number' && Number.isSafeInteger(delta)) return BigInt(delta);
+  throw new EdgeCacheError('NOT_AN_INTEGER', `delta must be a safe integer or a BigInt, got ${typeName(delta)} ${describe(delta)}`);
+}
+
+/** [key, value] pairs from a Map, an iterable of pairs, or a plain object. */
+export function entriesOf(entries) {
+  if (entries instanceof Map) return Array.from(entries);
+  if (entries !== null && typeof entries === 'object') {
+    if (typeof entries[Symbol.iterator] === 'function') {
+      const list = Array.from(entries);
+      for (let i = 0; i < list.length; i++) {
+        if (!Array.isArray(list[i]) || list[i].length !== 2) {
+          throw new EdgeCacheError('INVALID_OPTION', `entries[${i}] must be a [key, value] pair`);
+        }
+      }
+      return list;
+    }
+    return Object.entries(entries);
+  }
+  throw new EdgeCacheError('INVALID_OPTION', `entries must be a Map, an array of [key, value] pairs or an object, got ${typeName(entries)}`);
+}
+
+export function typeName(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}

@@ -1,0 +1,11 @@
+// Node entry: load the .wasm from the package directory.
+import { readFileSync } from 'node:fs';
+import * as glue from '../edgecache.js';
+import { makeApi } from '../api.js';
+
+glue.initSync({ module: readFileSync(new URL('../edgecache_bg.wasm', import.meta.url)) });
+
+export const { createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError } = makeApi(glue);
+
+/** Which entry point the exports map chose. */
+export const runtime = 'node';

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the npm package (unless pkg/ is newer than its sources), packs it,
+# installs the tarball into a fresh fixture project, and runs the one
+# conformance suite in Node, Deno and workerd. Exits non-zero on any failure.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BIN="$ROOT/scripts/node_modules/.bin"
+[ -x "$BIN/deno" ] && [ -x "$BIN/esbuild" ] || npm install --prefix "$ROOT/scripts" --no-audit --no-fund
+
+# ---- build if any source is newer than the built package ---------------------
+WASM="$ROOT/pkg/edgecache_bg.wasm"
+if [ ! -f "$WASM" ] || [ -n "$(find src js pkg-templates Cargo.toml Cargo.lock scripts/build.sh -newer "$WASM" -type f -print -quit)" ]; then
+  scripts/build.sh
+fi
+
+# ---- pack and install into a fixture project ----------------------------------
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+TARBALL="$(cd "$WORK" && npm pack "$ROOT/pkg" --silent)"
+FIXTURE="$WORK/fixture"
+mkdir -p "$FIXTURE"
+cat >"$FIXTURE/package.json" <<JSON
+{ "name": "edgecache-fixture", "private": true, "type": "module",
+  "dependencies": { "edgecache": "file:../$TARBALL" } }
+JSON
+# What a user writes: a bare import, resolved through the exports map.
+cat >"$FIXTURE/load.mjs" <<'JS'
+import * as lib from 'edgecache';
+export default lib;
+JS
+(cd "$FIXTURE" && npm install --no-audit --no-fund --silent --offline)
+export EDGECACHE_FIXTURE="$FIXTURE"
+
+# ---- the three hosts ------------------------------------------------------------
+status=0
+echo "== node"
+node --test --test-reporter=dot tests/hosts/node.test.mjs || status=1
+echo "== deno"
+(cd "$FIXTURE" && "$BIN/deno" test --quiet --reporter=dot --allow-read --allow-env --node-modules-dir=manual \
+  "$ROOT/tests/hosts/deno.test.mjs") || status=1
+echo "== workerd"
+node --test --test-reporter=dot tests/hosts/workerd.test.mjs || status=1
+
+if [ "$status" -ne 0 ]; then echo "test-js: FAILED" >&2; else echo "test-js: all three hosts passed"; fi
+exit "$status"

@@ -1,0 +1,429 @@
+//! `WasmCache`: the memory tier exported to JS through wasm-bindgen.
+//!
+//! Thin by design: each export converts its arguments, calls the core once and
+//! maps the error. Two rules keep overlapping calls (Promise.all) and
+//! re-entrant JS safe:
+//! - methods take `&self` and borrow the tier only for the core call;
+//! - no user JS runs while the tier is borrowed: the clock is read *before*
+//!   the borrow (into a [`ManualClock`] the core reads), and removals are
+//!   queued during the call and delivered to the listener after it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use crate::bindings::js_args::{as_function, as_strs, required_ttl, ttl_arg, unpack_values};
+use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
+use crate::bindings::js_options::read_options;
+use crate::clock::ManualClock;
+use crate::error::{CacheError, Result};
+use crate::memory::{MemoryTier, Ns, Remaining, RemovalCause, SetOptions};
+
+/// A removal waiting for delivery: namespace id, key, cause.
+type Queued = (u32, String, RemovalCause);
+
+/// The memory tier, owned by JS. Values are bytes: the JS layer encodes them.
+#[wasm_bindgen]
+pub struct WasmCache {
+    tier: RefCell<MemoryTier>,
+    clock: ManualClock,
+    now: Option<Function>,
+    removals: Rc<RefCell<Vec<Queued>>>,
+    listener: RefCell<Option<Function>>,
+}
+
+#[wasm_bindgen]
+impl WasmCache {
+    /// Builds a cache from an options object (see `js_options.rs`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> JsResult<WasmCache> {
+        let host = js(read_options(&options))?;
+        let clock = ManualClock::new(0);
+        let cache = WasmCache {
+            tier: RefCell::new(js(MemoryTier::new(host.config, Box::new(clock.clone())))?),
+            clock,
+            now: host.now,
+            removals: Rc::new(RefCell::new(Vec::new())),
+            listener: RefCell::new(None),
+        };
+        cache.tick()?;
+        Ok(cache)
+    }
+
+    /// The id of the namespace called `name`, created on first use.
+    pub fn namespace(&self, name: &str) -> JsResult<u32> {
+        self.call(|t| t.namespace(name).map(Ns::id))
+    }
+
+    /// The value of `key` (one copy out of wasm memory), or `undefined`.
+    pub fn get(&self, ns: u32, key: &str) -> JsResult<Option<Uint8Array>> {
+        self.call(|t| Ok(t.get(Ns(ns), key)?.map(|v| Uint8Array::from(&*v))))
+    }
+
+    /// `get` without promotion, idle-clock reset or hit/miss counting.
+    pub fn peek(&self, ns: u32, key: &str) -> JsResult<Option<Uint8Array>> {
+        self.call(|t| Ok(t.peek(Ns(ns), key)?.map(|v| Uint8Array::from(&*v))))
+    }
+
+    pub fn has(&self, ns: u32, key: &str) -> JsResult<bool> {
+        self.call(|t| t.has(Ns(ns), key))
+    }
+
+    /// Stores `value`. `ttl`/`idle`: undefined (default), null (never), ms or "5m".
+    pub fn set(
+        &self,
+        ns: u32,
+        key: &str,
+        value: &[u8],
+        ttl: JsValue,
+        idle: JsValue,
+        tags: Option<Vec<String>>,
+    ) -> JsResult<()> {
+        let tags = tags.unwrap_or_default();
+        let tags = as_strs(&tags);
+        let opts = js(write_options(&ttl, &idle, &tags))?;
+        self.call(|t| t.set(Ns(ns), key, value, &opts))
+    }
+
+    /// Stores only if absent; true if stored.
+    pub fn add(
+        &self,
+        ns: u32,
+        key: &str,
+        value: &[u8],
+        ttl: JsValue,
+        idle: JsValue,
+        tags: Option<Vec<String>>,
+    ) -> JsResult<bool> {
+        let tags = tags.unwrap_or_default();
+        let tags = as_strs(&tags);
+        let opts = js(write_options(&ttl, &idle, &tags))?;
+        self.call(|t| t.add(Ns(ns), key, value, &opts))
+    }
+
+    /// Stores only if present; true if stored.
+    pub fn replace(
+        &self,
+        ns: u32,
+        key: &str,
+        value: &[u8],
+        ttl: JsValue,
+        idle: JsValue,
+        tags: Option<Vec<String>>,
+    ) -> JsResult<bool> {
+        let tags = tags.unwrap_or_default();
+        let tags = as_strs(&tags);
+        let opts = js(write_options(&ttl, &idle, &tags))?;
+        self.call(|t| t.replace(Ns(ns), key, value, &opts))
+    }
+
+    pub fn delete(&self, ns: u32, key: &str) -> JsResult<bool> {
+        self.call(|t| t.delete(Ns(ns), key))
+    }
+
+    /// Milliseconds left; `Infinity` if it never expires; `undefined` if missing.
+    pub fn ttl(&self, ns: u32, key: &str) -> JsResult<Option<f64>> {
+        self.call(|t| {
+            Ok(match t.ttl(Ns(ns), key)? {
+                Remaining::Missing => None,
+                Remaining::Forever => Some(f64::INFINITY),
+                Remaining::Ms(ms) => Some(ms as f64),
+            })
+        })
+    }
+
+    /// New TTL from now (ms or duration string); true if the key exists.
+    pub fn expire(&self, ns: u32, key: &str, ttl: JsValue) -> JsResult<bool> {
+        let ms = js(required_ttl(&ttl))?;
+        self.call(|t| t.expire(Ns(ns), key, ms))
+    }
+
+    pub fn persist(&self, ns: u32, key: &str) -> JsResult<bool> {
+        self.call(|t| t.persist(Ns(ns), key))
+    }
+
+    pub fn touch(&self, ns: u32, key: &str) -> JsResult<bool> {
+        self.call(|t| t.touch(Ns(ns), key))
+    }
+
+    /// Adds `delta` to a decimal counter; BigInt in and out (the full i64 range).
+    pub fn incr(&self, ns: u32, key: &str, delta: i64) -> JsResult<i64> {
+        self.call(|t| t.incr(Ns(ns), key, delta))
+    }
+
+    pub fn decr(&self, ns: u32, key: &str, delta: i64) -> JsResult<i64> {
+        self.call(|t| t.decr(Ns(ns), key, delta))
+    }
+
+    /// One `Uint8Array` or `undefined` per key, in an Array.
+    #[wasm_bindgen(js_name = getMany)]
+    pub fn get_many(&self, ns: u32, keys: Vec<String>) -> JsResult<Array> {
+        let keys = as_strs(&keys);
+        self.call(|t| {
+            let values = t.get_many(Ns(ns), &keys)?;
+            Ok(values
+                .iter()
+                .map(|v| match v {
+                    Some(bytes) => JsValue::from(Uint8Array::from(bytes.as_slice())),
+                    None => JsValue::UNDEFINED,
+                })
+                .collect())
+        })
+    }
+
+    /// `getMany` as one buffer: per key a little-endian u32 length
+    /// (`0xFFFFFFFF` for a miss), then all values back to back.
+    #[wasm_bindgen(js_name = getManyPacked)]
+    pub fn get_many_packed(&self, ns: u32, keys: Vec<String>) -> JsResult<Vec<u8>> {
+        let keys = as_strs(&keys);
+        self.call(|t| pack_values(&t.get_many(Ns(ns), &keys)?))
+    }
+
+    /// Stores every key with its value, sliced from `data` by `lengths`; all
+    /// are validated before any is stored.
+    #[wasm_bindgen(js_name = setMany)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_many(
+        &self,
+        ns: u32,
+        keys: Vec<String>,
+        data: &[u8],
+        lengths: &[u32],
+        ttl: JsValue,
+        idle: JsValue,
+        tags: Option<Vec<String>>,
+    ) -> JsResult<()> {
+        let items = js(unpack_values(&keys, data, lengths))?;
+        let tags = tags.unwrap_or_default();
+        let tags = as_strs(&tags);
+        let opts = js(write_options(&ttl, &idle, &tags))?;
+        self.call(|t| t.set_many(Ns(ns), &items, &opts))
+    }
+
+    /// How many of `keys` were removed.
+    #[wasm_bindgen(js_name = deleteMany)]
+    pub fn delete_many(&self, ns: u32, keys: Vec<String>) -> JsResult<f64> {
+        let keys = as_strs(&keys);
+        self.call(|t| t.delete_many(Ns(ns), &keys).map(count))
+    }
+
+    /// One byte (0 or 1) per key.
+    #[wasm_bindgen(js_name = hasMany)]
+    pub fn has_many(&self, ns: u32, keys: Vec<String>) -> JsResult<Vec<u8>> {
+        let keys = as_strs(&keys);
+        self.call(|t| {
+            Ok(t.has_many(Ns(ns), &keys)?
+                .into_iter()
+                .map(u8::from)
+                .collect())
+        })
+    }
+
+    /// Live keys of `ns` matching a Redis-style glob.
+    pub fn keys(&self, ns: u32, pattern: &str) -> JsResult<Vec<String>> {
+        self.call(|t| t.keys(Ns(ns), pattern))
+    }
+
+    #[wasm_bindgen(js_name = countMatching)]
+    pub fn count_matching(&self, ns: u32, pattern: &str) -> JsResult<f64> {
+        self.call(|t| t.count_matching(Ns(ns), pattern).map(count))
+    }
+
+    #[wasm_bindgen(js_name = deleteMatching)]
+    pub fn delete_matching(&self, ns: u32, pattern: &str) -> JsResult<f64> {
+        self.call(|t| t.delete_matching(Ns(ns), pattern).map(count))
+    }
+
+    #[wasm_bindgen(js_name = clearNamespace)]
+    pub fn clear_namespace(&self, ns: u32) -> JsResult<f64> {
+        self.call(|t| t.clear_namespace(Ns(ns)).map(count))
+    }
+
+    /// Removes every entry of every namespace.
+    pub fn clear(&self) -> JsResult<f64> {
+        self.call(|t| Ok(count(t.clear())))
+    }
+
+    #[wasm_bindgen(js_name = invalidateTags)]
+    pub fn invalidate_tags(&self, ns: u32, tags: Vec<String>) -> JsResult<f64> {
+        let tags = as_strs(&tags);
+        self.call(|t| t.invalidate_tags(Ns(ns), &tags).map(count))
+    }
+
+    #[wasm_bindgen(js_name = purgeExpired)]
+    pub fn purge_expired(&self) -> JsResult<f64> {
+        self.call(|t| Ok(count(t.purge_expired())))
+    }
+
+    /// The counters as a plain object.
+    pub fn stats(&self) -> JsResult<Object> {
+        let stats = self.call(|t| Ok(t.stats()))?;
+        let object = Object::new();
+        for (name, value) in [
+            ("hits", count(stats.hits)),
+            ("misses", count(stats.misses)),
+            ("sets", count(stats.sets)),
+            ("deletes", count(stats.deletes)),
+            ("evictionsCapacity", count(stats.evictions_capacity)),
+            ("evictionsExpired", count(stats.evictions_expired)),
+            ("evictionsExplicit", count(stats.evictions_explicit)),
+            ("entries", count(stats.entries)),
+            ("bytes", count(stats.bytes)),
+            ("hitRatio", stats.hit_ratio()),
+        ] {
+            Reflect::set(&object, &name.into(), &value.into())?;
+        }
+        Ok(object)
+    }
+
+    /// Calls `listener(namespaceId, key, cause)` after each call that removed
+    /// entries; cause is 'capacity', 'expired' or 'explicit'. `undefined`
+    /// removes the listener.
+    #[wasm_bindgen(js_name = onRemoval)]
+    pub fn on_removal(&self, listener: JsValue) -> JsResult<()> {
+        let listener = if listener.is_undefined() || listener.is_null() {
+            None
+        } else {
+            Some(as_function(&listener).ok_or_else(|| {
+                to_js(&CacheError::InvalidOption {
+                    name: "onRemoval",
+                    reason: "expected a function".to_string(),
+                })
+            })?)
+        };
+        let queue = Rc::clone(&self.removals);
+        let core_listener = listener.is_some().then(|| {
+            Box::new(move |r: &crate::memory::Removal<'_>| {
+                if let Ok(mut queue) = queue.try_borrow_mut() {
+                    queue.push((r.ns.id(), r.key.to_string(), r.cause));
+                }
+            }) as crate::memory::RemovalListener
+        });
+        self.call(|t| {
+            t.set_removal_listener(core_listener);
+            Ok(())
+        })?;
+        if let Ok(mut slot) = self.listener.try_borrow_mut() {
+            *slot = listener;
+        }
+        Ok(())
+    }
+}
+
+impl WasmCache {
+    /// Reads the host clock (user JS may run here, so no borrow is held) and
+    /// hands the time to the core.
+    fn tick(&self) -> JsResult<()> {
+        let now = match &self.now {
+            None => js_sys::Date::now(),
+            Some(f) => {
+                let value = f.call0(&JsValue::UNDEFINED).map_err(|cause| {
+                    error_with_code("INVALID_OPTION", "the `now` option threw", Some(&cause))
+                })?;
+                value.as_f64().unwrap_or(f64::NAN)
+            }
+        };
+        if !(now.is_finite() && now >= 0.0) {
+            return Err(to_js(&CacheError::InvalidOption {
+                name: "now",
+                reason: format!("must return epoch milliseconds (a number >= 0), got {now}"),
+            }));
+        }
+        // Finite and non-negative: the cast saturates at u64::MAX, never traps.
+        self.clock.set(now as u64);
+        Ok(())
+    }
+
+    /// Runs one core call: clock first, then the borrow, then removals.
+    fn call<T>(&self, f: impl FnOnce(&mut MemoryTier) -> Result<T>) -> JsResult<T> {
+        self.tick()?;
+        let result = match self.tier.try_borrow_mut() {
+            Ok(mut tier) => f(&mut tier),
+            // Unreachable by construction (no JS runs during a borrow), but a
+            // panic would kill the whole isolate, so it is an error instead.
+            Err(_) => Err(CacheError::LimitExceeded {
+                what: "re-entrant calls into one cache",
+                limit: 1,
+            }),
+        };
+        self.deliver_removals();
+        js(result)
+    }
+
+    /// Hands queued removals to the JS listener, after the borrow is released.
+    fn deliver_removals(&self) {
+        let queued = match self.removals.try_borrow_mut() {
+            Ok(mut queue) if !queue.is_empty() => std::mem::take(&mut *queue),
+            _ => return,
+        };
+        let listener = self.listener.try_borrow().ok().and_then(|l| l.clone());
+        let Some(listener) = listener else { return };
+        for (ns, key, cause) in queued {
+            // The JS layer guards the user's listener; a throw here must not
+            // stop the other notifications or fail the call that caused them.
+            let _ = listener.call3(
+                &JsValue::UNDEFINED,
+                &ns.into(),
+                &key.into(),
+                &cause.name().into(),
+            );
+        }
+    }
+}
+
+/// The options of one write.
+fn write_options<'a>(ttl: &JsValue, idle: &JsValue, tags: &'a [&'a str]) -> Result<SetOptions<'a>> {
+    Ok(SetOptions {
+        ttl: ttl_arg(ttl)?,
+        idle: ttl_arg(idle)?,
+        tags,
+        // Stale windows arrive with getOrSet; until then writes keep none.
+        ..SetOptions::default()
+    })
+}
+
+/// A count as a JS number (exact below 2^53, which any count here is).
+fn count(n: u64) -> f64 {
+    n as f64
+}
+
+/// Packs optional values: per value a u32 LE length (`u32::MAX` = missing),
+/// then the values back to back.
+fn pack_values(values: &[Option<Vec<u8>>]) -> Result<Vec<u8>> {
+    let data: usize = values.iter().flatten().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(values.len().saturating_mul(4).saturating_add(data));
+    for value in values {
+        let len = match value {
+            Some(v) => u32::try_from(v.len())
+                .ok()
+                .filter(|&l| l != u32::MAX)
+                .ok_or(CacheError::LimitExceeded {
+                    what: "bytes in one packed value",
+                    limit: u64::from(u32::MAX - 1),
+                })?,
+            None => u32::MAX,
+        };
+        out.extend_from_slice(&len.to_le_bytes());
+    }
+    for value in values.iter().flatten() {
+        out.extend_from_slice(value);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packs_lengths_then_values() {
+        let packed = pack_values(&[Some(b"ab".to_vec()), None, Some(Vec::new())]).unwrap();
+        assert_eq!(
+            packed,
+            [2, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, b'a', b'b']
+        );
+        assert!(pack_values(&[]).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,251 @@
+//! L1 + L2: a [`MemoryTier`] in front of a host [`Backend`].
+//!
+//! - **Reads** try L1 (fresh), then L2 if the circuit breaker allows, decode
+//!   the envelope (anything undecodable is a miss plus a counted error), check
+//!   tag generations, and backfill L1 for no longer than the entry's remaining
+//!   logical life.
+//! - **Writes** go to L1 and then to L2 ([`TieredCache::set`], write-through),
+//!   or to L1 now and L2 later ([`TieredCache::set_behind`] returns a
+//!   [`PendingWrite`] that the binding runs with [`TieredCache::flush`] inside
+//!   `waitUntil`). Deletes, clears and invalidations reach both tiers.
+//! - **Stale-while-revalidate / stale-if-error**: [`TieredCache::lookup`] says
+//!   Fresh / Stale / Miss across both tiers; the host runs the loader (with its
+//!   own single-flight), stores the result with [`TieredCache::set`], and may
+//!   coordinate isolates with [`TieredCache::try_lease`].
+//! - **Faults**: transient errors are retried with backoff (sleeping through
+//!   [`Backend::sleep`]); a circuit breaker degrades to L1-only; every failure
+//!   is counted and reported to the event hook; L1 is never corrupted by one.
+//!
+//! All methods take `&self`: state lives in `RefCell`s that are never
+//! borrowed across an `.await`, so overlapping calls (`Promise.all`) work.
+//! L2 key layout and the chunk format: [`layout`].
+
+mod breaker;
+mod invalidate;
+mod l1_record;
+mod l2;
+pub mod layout;
+mod read;
+mod retry;
+mod stats;
+mod tag_generations;
+mod write;
+
+use core::cell::RefCell;
+use std::rc::Rc;
+
+pub use breaker::BreakerState;
+pub use layout::Layout;
+pub use retry::RetryPolicy;
+pub use stats::{BackendStats, EventHook, Op, TieredEvent, TieredStats};
+pub use write::{PendingWrite, WriteOptions};
+
+use crate::backend::{Backend, BackendCaps};
+use crate::clock::Clock;
+use crate::codec::{Compression, EnvelopeLimits};
+use crate::error::{CacheError, Result};
+use crate::memory::{MemoryConfig, MemoryTier};
+use breaker::Breaker;
+use retry::XorShift;
+use tag_generations::GenerationCache;
+
+/// Configuration of a [`TieredCache`].
+#[derive(Debug, Clone)]
+pub struct TieredConfig {
+    /// The L1 tier.
+    pub memory: MemoryConfig,
+    /// First part of every L2 key (default `"ec"`); no `:`.
+    pub prefix: String,
+    /// Longest time an entry stays in L1 after being read from L2 (it is also
+    /// never longer than the entry's remaining life); `None` = no extra cap.
+    pub l1_max_ttl_ms: Option<u64>,
+    /// How long tag generations read from L2 are trusted (default 1 000 ms).
+    pub tag_cache_ms: u64,
+    /// Retries of transient backend errors.
+    pub retry: RetryPolicy,
+    /// Consecutive failed operations that open the breaker (default 5; 0 = never).
+    pub breaker_threshold: u32,
+    /// How long the breaker stays open before a probe (default 30 000 ms).
+    pub breaker_cooldown_ms: u64,
+    /// Split values larger than the backend's limit into chunks (default on);
+    /// off: such writes fail with VALUE_TOO_LARGE.
+    pub chunking: bool,
+    /// Most chunks per entry (default 512).
+    pub max_chunks: u32,
+    /// What envelopes read from L2 may contain.
+    pub envelope_limits: EnvelopeLimits,
+    /// Compression of payloads in L2 envelopes.
+    pub compression: Compression,
+    /// Seed of the jitter / lease-token generator (hosts pass something varying, such as the time).
+    pub seed: u64,
+}
+
+impl Default for TieredConfig {
+    fn default() -> Self {
+        TieredConfig {
+            memory: MemoryConfig::default(),
+            prefix: "ec".to_string(),
+            l1_max_ttl_ms: None,
+            tag_cache_ms: 1_000,
+            retry: RetryPolicy::default(),
+            breaker_threshold: 5,
+            breaker_cooldown_ms: 30_000,
+            chunking: true,
+            max_chunks: 512,
+            envelope_limits: EnvelopeLimits::default(),
+            compression: Compression::default(),
+            seed: 0,
+        }
+    }
+}
+
+/// What happened to the L2 part of a write, delete or invalidation. L1 was
+/// updated in every case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum L2Status {
+    /// L2 has it.
+    Written,
+    /// The breaker is open: L2 was not tried (L1-only service).
+    Skipped,
+    /// L2 failed after retries (counted and reported to the hook).
+    Failed(CacheError),
+}
+
+/// A read across both tiers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Fresh(Vec<u8>),
+    /// Past its expiry but inside its stale window: serve it and refresh, or
+    /// serve it because the origin failed.
+    Stale(Vec<u8>),
+    Miss,
+}
+
+impl Lookup {
+    /// The value, fresh or stale.
+    pub fn value(self) -> Option<Vec<u8>> {
+        match self {
+            Lookup::Fresh(v) | Lookup::Stale(v) => Some(v),
+            Lookup::Miss => None,
+        }
+    }
+}
+
+/// A cross-instance lease on a key, for one refresh across many isolates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lease {
+    /// This caller holds it until its TTL ends or it is released.
+    Acquired { token: u64 },
+    /// Someone else holds it: serve stale, do not refresh.
+    Busy,
+    /// No lease possible (no atomic operation, breaker open, backend error):
+    /// fall back to in-isolate single-flight.
+    Unavailable,
+}
+
+/// Shares one clock between the cache and its memory tier.
+struct SharedClock(Rc<dyn Clock>);
+
+impl Clock for SharedClock {
+    fn now_ms(&self) -> u64 {
+        self.0.now_ms()
+    }
+}
+
+/// A memory tier in front of a backend. See the module docs.
+pub struct TieredCache<B: Backend> {
+    backend: B,
+    caps: BackendCaps,
+    layout: Layout,
+    config: TieredConfig,
+    clock: Rc<dyn Clock>,
+    l1: RefCell<MemoryTier>,
+    breaker: RefCell<Breaker>,
+    generations: RefCell<GenerationCache>,
+    stats: RefCell<BackendStats>,
+    rng: RefCell<XorShift>,
+    hook: Option<EventHook>,
+}
+
+impl<B: Backend> TieredCache<B> {
+    /// Builds a cache; fails on an invalid configuration or backend caps.
+    pub fn new(config: TieredConfig, backend: B, clock: Rc<dyn Clock>) -> Result<Self> {
+        let caps = backend.caps();
+        caps.validate()?;
+        let layout = Layout::new(&config.prefix, caps.max_key_bytes)?;
+        if config.max_chunks == 0 {
+            return Err(CacheError::InvalidOption {
+                name: "max_chunks",
+                reason: "must be at least 1".to_string(),
+            });
+        }
+        let l1 = MemoryTier::new(
+            config.memory.clone(),
+            Box::new(SharedClock(Rc::clone(&clock))),
+        )?;
+        Ok(TieredCache {
+            caps,
+            layout,
+            breaker: RefCell::new(Breaker::new(
+                config.breaker_threshold,
+                config.breaker_cooldown_ms,
+            )),
+            generations: RefCell::new(GenerationCache::new(config.tag_cache_ms)),
+            rng: RefCell::new(XorShift::new(config.seed)),
+            stats: RefCell::default(),
+            l1: RefCell::new(l1),
+            hook: None,
+            backend,
+            config,
+            clock,
+        })
+    }
+
+    /// Calls `hook` for backend failures, corrupt entries and breaker changes.
+    pub fn set_event_hook(&mut self, hook: Option<EventHook>) {
+        self.hook = hook;
+    }
+
+    /// The backend (for adapters and tests).
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    /// The backend's limits as read at construction.
+    pub fn caps(&self) -> &BackendCaps {
+        &self.caps
+    }
+
+    /// The L2 key layout.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Counters of both tiers and the breaker state.
+    pub fn stats(&self) -> TieredStats {
+        TieredStats {
+            l1: self.l1.borrow().stats(),
+            l2: *self.stats.borrow(),
+            breaker: self.breaker.borrow().state(),
+        }
+    }
+
+    /// Runs `f` on the memory tier (no `.await` can happen inside).
+    pub fn with_l1<T>(&self, f: impl FnOnce(&mut MemoryTier) -> T) -> T {
+        f(&mut self.l1.borrow_mut())
+    }
+
+    fn now(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
+    fn emit(&self, event: TieredEvent<'_>) {
+        if let Some(hook) = &self.hook {
+            hook(&event);
+        }
+    }
+
+    fn count(&self, f: impl FnOnce(&mut BackendStats)) {
+        f(&mut self.stats.borrow_mut());
+    }
+}

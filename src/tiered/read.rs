@@ -1,0 +1,217 @@
+//! The read path: L1 (fresh) → L2 if the breaker allows → decode (a bad entry
+//! is a miss plus a counted error) → tag generations → backfill L1 → value.
+
+use crate::backend::Backend;
+use crate::codec::Envelope;
+use crate::error::{CacheError, Result};
+use crate::memory::{Freshness, SetOptions, Ttl};
+use crate::tiered::l1_record::{self, TagGens};
+use crate::tiered::layout::{Manifest, check_namespace};
+use crate::tiered::stats::TieredEvent;
+use crate::tiered::tag_generations;
+use crate::tiered::{Lookup, TieredCache};
+use crate::ttl::MAX_TTL_MS;
+
+/// What L2 said about one entry key.
+enum L2Read {
+    Found(Envelope),
+    /// Absent, or present but unusable (corrupt data is counted and reported).
+    Absent,
+    /// The breaker is open or the backend failed.
+    Unavailable,
+}
+
+impl<B: Backend> TieredCache<B> {
+    /// The fresh value of `key` in namespace `ns` (`""` is the default), from
+    /// L1 or L2. Backend trouble is a miss (counted, reported), never an error;
+    /// errors are only for invalid arguments.
+    pub async fn get(&self, ns: &str, key: &str) -> Result<Option<Vec<u8>>> {
+        match self.read(ns, key, false).await? {
+            Lookup::Fresh(value) => Ok(Some(value)),
+            Lookup::Stale(_) | Lookup::Miss => Ok(None),
+        }
+    }
+
+    /// Fresh, stale (inside its stale window) or miss, across both tiers. When
+    /// L2 cannot be reached, a stale L1 copy is returned (stale-if-error).
+    pub async fn lookup(&self, ns: &str, key: &str) -> Result<Lookup> {
+        self.read(ns, key, true).await
+    }
+
+    async fn read(&self, ns: &str, key: &str, allow_stale: bool) -> Result<Lookup> {
+        check_namespace(ns)?;
+        let l1_found = {
+            let mut l1 = self.l1.borrow_mut();
+            let handle = l1.namespace(ns)?;
+            let max_stale = if allow_stale { u64::MAX } else { 0 };
+            l1.get_allowing_stale(handle, key, max_stale)?
+                .map(|(record, freshness)| (record.into_owned(), freshness))
+        };
+        let mut stale_copy = None;
+        if let Some((record, freshness)) = l1_found {
+            match l1_record::decode(&record) {
+                Ok((tags, value)) if self.tags_current(ns, &tags).await => match freshness {
+                    Freshness::Fresh => return Ok(Lookup::Fresh(value.to_vec())),
+                    Freshness::Stale => stale_copy = Some(value.to_vec()),
+                },
+                // Invalidated elsewhere (or unreadable): drop the local copy.
+                _ => self.drop_l1(ns, key),
+            }
+        }
+
+        let now = self.now();
+        let envelope = match self.read_l2(ns, key).await {
+            L2Read::Found(envelope) => envelope,
+            L2Read::Absent => {
+                self.count(|s| s.misses = s.misses.saturating_add(1));
+                return Ok(Lookup::Miss);
+            }
+            L2Read::Unavailable => return Ok(stale_copy.map_or(Lookup::Miss, Lookup::Stale)),
+        };
+        let fresh = envelope.is_fresh(now);
+        let servable = fresh || (allow_stale && envelope.is_servable_stale(now));
+        if !servable || !self.tags_current(ns, &envelope.tags).await {
+            self.count(|s| s.misses = s.misses.saturating_add(1));
+            return Ok(Lookup::Miss);
+        }
+        if fresh {
+            self.count(|s| s.hits = s.hits.saturating_add(1));
+            self.backfill(ns, key, &envelope, now);
+            Ok(Lookup::Fresh(envelope.payload))
+        } else {
+            self.count(|s| s.stale_hits = s.stale_hits.saturating_add(1));
+            Ok(Lookup::Stale(envelope.payload))
+        }
+    }
+
+    fn drop_l1(&self, ns: &str, key: &str) {
+        let mut l1 = self.l1.borrow_mut();
+        if let Ok(handle) = l1.namespace(ns) {
+            // The key was validated by the read that found it.
+            let _ = l1.delete(handle, key);
+        }
+    }
+
+    /// Reads and decodes the entry of `key`, joining chunks when needed.
+    async fn read_l2(&self, ns: &str, key: &str) -> L2Read {
+        let entry_key = self.layout.entry_key(ns, key);
+        let stored = match self
+            .call(crate::tiered::Op::Get, || self.backend.get(&entry_key))
+            .await
+        {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return L2Read::Absent,
+            Err(_) => return L2Read::Unavailable,
+        };
+        let joined = if Manifest::is_manifest(&stored) {
+            let manifest = match Manifest::decode(&stored) {
+                Ok(manifest) => manifest,
+                Err(error) => return self.corrupt(&entry_key, error),
+            };
+            let parts = match self.get_batched(&manifest.chunk_keys(&self.layout)).await {
+                Ok(parts) => parts,
+                Err(_) => return L2Read::Unavailable,
+            };
+            match manifest.join(parts) {
+                Ok(joined) => joined,
+                Err(error) => return self.corrupt(&entry_key, error),
+            }
+        } else {
+            stored
+        };
+        match Envelope::decode(&joined, &self.config.envelope_limits) {
+            Ok(envelope) => L2Read::Found(envelope),
+            Err(error) => self.corrupt(&entry_key, error),
+        }
+    }
+
+    fn corrupt(&self, key: &str, error: CacheError) -> L2Read {
+        self.count(|s| s.corrupt = s.corrupt.saturating_add(1));
+        self.emit(TieredEvent::CorruptEntry { key, error: &error });
+        L2Read::Absent
+    }
+
+    /// Copies an entry read from L2 into L1, for no longer than its remaining
+    /// logical life (and `l1_max_ttl_ms`), keeping at most its stale window.
+    fn backfill(&self, ns: &str, key: &str, envelope: &Envelope, now: u64) {
+        let remaining = envelope.expires_at.map(|at| at.saturating_sub(now));
+        let ttl = match (remaining, self.config.l1_max_ttl_ms) {
+            (Some(left), Some(cap)) => Some(left.min(cap)),
+            (left, cap) => left.or(cap),
+        }
+        .map(|ms| ms.min(MAX_TTL_MS));
+        if ttl == Some(0) {
+            return;
+        }
+        let fresh_until = ttl.map(|ms| now.saturating_add(ms));
+        let stale_ms = match (envelope.stale_until, fresh_until) {
+            (Some(until), Some(fresh)) => Some(until.saturating_sub(fresh)).filter(|&ms| ms > 0),
+            _ => None,
+        };
+        let names: Vec<&str> = envelope.tags.iter().map(|(t, _)| t.as_str()).collect();
+        let opts = SetOptions {
+            ttl: Ttl::from_option(ttl),
+            idle: Ttl::Default,
+            stale_ms,
+            tags: &names,
+        };
+        let record = l1_record::encode(&envelope.tags, &envelope.payload);
+        let mut l1 = self.l1.borrow_mut();
+        if let Ok(handle) = l1.namespace(ns) {
+            // An entry L1 cannot hold (too large, too many tags) is simply not cached there.
+            let _ = l1.set(handle, key, &record, &opts);
+        }
+    }
+
+    /// Whether every recorded tag generation is still the current one. When
+    /// L2 cannot say and nothing is known, the entry is trusted (availability
+    /// over strictness: a later read will catch up).
+    pub(crate) async fn tags_current(&self, ns: &str, tags: &TagGens) -> bool {
+        if tags.is_empty() {
+            return true;
+        }
+        let names: Vec<&str> = tags.iter().map(|(t, _)| t.as_str()).collect();
+        let current = self.generations(ns, &names).await;
+        tags.iter()
+            .zip(current)
+            .all(|((_, recorded), now)| now.is_none_or(|g| g == *recorded))
+    }
+
+    /// Current generations of `tags`: remembered ones if recent, the others in
+    /// one batch from L2; `None` where L2 failed and nothing is known.
+    pub(crate) async fn generations(&self, ns: &str, tags: &[&str]) -> Vec<Option<u64>> {
+        let now = self.now();
+        let mut out: Vec<Option<u64>> = {
+            let cache = self.generations.borrow();
+            tags.iter().map(|t| cache.fresh(ns, t, now)).collect()
+        };
+        let missing: Vec<usize> = (0..tags.len())
+            .filter(|&i| out.get(i).is_some_and(Option::is_none))
+            .collect();
+        if missing.is_empty() {
+            return out;
+        }
+        let keys: Vec<String> = missing
+            .iter()
+            .filter_map(|&i| tags.get(i).map(|t| self.layout.tag_key(ns, t)))
+            .collect();
+        let fetched = self.get_batched(&keys).await;
+        let now = self.now();
+        let mut cache = self.generations.borrow_mut();
+        for (n, &i) in missing.iter().enumerate() {
+            let (Some(tag), Some(slot)) = (tags.get(i), out.get_mut(i)) else {
+                continue;
+            };
+            *slot = match &fetched {
+                Ok(values) => {
+                    let generation =
+                        tag_generations::parse(values.get(n).and_then(Option::as_deref));
+                    cache.remember(ns, tag, generation, now);
+                    Some(generation)
+                }
+                Err(_) => cache.last_known(ns, tag),
+            };
+        }
+        out
+    }
+}

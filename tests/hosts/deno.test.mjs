@@ -1,0 +1,18 @@
+// The conformance suite in Deno (deno test), against the package installed
+// from its tarball into the fixture project's node_modules. Run with the
+// fixture as the working directory and --node-modules-dir=manual, so
+// `import 'edgecache'` resolves through the exports map (condition `deno`).
+import { cases } from '../conformance/cases.mjs';
+import { t } from '../conformance/assert.mjs';
+
+const fixture = Deno.env.get('EDGECACHE_FIXTURE');
+if (!fixture) throw new Error('EDGECACHE_FIXTURE is not set: run scripts/test-js.sh');
+const { default: lib } = await import(new URL(`file://${fixture}/load.mjs`).href);
+
+Deno.test('the deno condition is the one loaded', () => {
+  t.equal(lib.runtime, 'deno');
+});
+
+for (const c of cases) {
+  Deno.test(c.name, () => c.run(lib, t));
+}
