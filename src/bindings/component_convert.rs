@@ -35,6 +35,7 @@ pub(crate) fn to_wit_error(e: CacheError) -> wit::Error {
         CacheError::Closed => wit::Error::Closed,
         CacheError::Backend { message } => wit::Error::BackendError(message),
         CacheError::Timeout { after_ms } => wit::Error::BackendTimeout(after_ms),
+        CacheError::Unsupported { what } => wit::Error::Unsupported(what.to_string()),
     }
 }
 
@@ -183,6 +184,7 @@ mod tests {
                 message: "m".into(),
             },
             CacheError::Timeout { after_ms: 1 },
+            CacheError::Unsupported { what: "listing" },
         ];
         for e in all {
             let code = e.code();

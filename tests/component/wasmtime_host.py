@@ -22,7 +22,7 @@ OPTION_FIELDS = [
 ERROR_CASES = {
     "invalid-key", "value-too-large", "invalid-ttl", "invalid-option", "not-an-integer",
     "overflow", "invalid-pattern", "corrupt-data", "unsupported-version", "decompression-limit",
-    "limit-exceeded", "closed", "backend-error", "backend-timeout",
+    "limit-exceeded", "closed", "backend-error", "backend-timeout", "unsupported",
 }
 
 
