@@ -17,3 +17,7 @@ node examples/worker/run.mjs
 
 printf '\n\033[1m== Example Deno server (Deno.serve)\033[0m\n'
 node examples/deno-server/run.mjs
+
+printf '\n\033[1m== WASI component (wasmtime and jco)\033[0m\n'
+scripts/build-component.sh
+examples/component/run.sh
