@@ -44,7 +44,7 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 /// Fills a tier and returns (heap bytes per entry, charged bytes per entry).
-fn measure(n: u64, value_len: usize, tags: &[&str]) -> (f64, f64) {
+fn measure(n: u64, value_len: usize, tags_of: &TagsOf) -> (f64, f64) {
     let used = || LIVE.load(Ordering::Relaxed) + BLOCK_OVERHEAD * BLOCKS.load(Ordering::Relaxed);
     let before = used();
     let config = MemoryConfig {
@@ -54,12 +54,14 @@ fn measure(n: u64, value_len: usize, tags: &[&str]) -> (f64, f64) {
     };
     let mut tier = MemoryTier::new(config, Box::new(ManualClock::new(0))).unwrap();
     let value = vec![7u8; value_len];
-    let opts = SetOptions {
-        tags,
-        ..SetOptions::default()
-    };
     // Twice the capacity, so eviction and slot reuse are part of the picture.
     for i in 0..n * 2 {
+        let tags = tags_of(i);
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        let opts = SetOptions {
+            tags: &tags,
+            ..SetOptions::default()
+        };
         tier.set(Ns::DEFAULT, &format!("key:{i}"), &value, &opts)
             .unwrap();
     }
@@ -69,18 +71,42 @@ fn measure(n: u64, value_len: usize, tags: &[&str]) -> (f64, f64) {
     (heap, charged)
 }
 
+/// Builds the tags of entry `i`.
+type TagsOf = dyn Fn(u64) -> Vec<String>;
+
+fn no_tags(_: u64) -> Vec<String> {
+    Vec::new()
+}
+
+fn shared_tags(_: u64) -> Vec<String> {
+    vec!["a".into(), "b".into()]
+}
+
+/// Tags unique to each entry: every tag pays its own index structures.
+fn unique_tags(i: u64) -> Vec<String> {
+    vec![format!("user:{i:08}"), format!("order:{i:08}")]
+}
+
+fn long_unique_tags(i: u64) -> Vec<String> {
+    (0..8)
+        .map(|t| format!("{t}:{i:08}:{}", "x".repeat(190)))
+        .collect()
+}
+
 #[test]
 fn charged_weight_covers_real_heap_use() {
-    for (n, value_len, tags) in [
-        (100_000u64, 100usize, &[][..]),
-        (70_000, 100, &[][..]),
-        (100_000, 10, &[][..]),
-        (50_000, 100, &["a", "b"][..]),
-    ] {
-        let (heap, charged) = measure(n, value_len, tags);
+    let cases: [(u64, usize, &TagsOf, &str); 6] = [
+        (100_000, 100, &no_tags, "no"),
+        (70_000, 100, &no_tags, "no"),
+        (100_000, 10, &no_tags, "no"),
+        (50_000, 100, &shared_tags, "2 shared"),
+        (50_000, 100, &unique_tags, "2 unique 14-byte"),
+        (10_000, 100, &long_unique_tags, "8 unique 200-byte"),
+    ];
+    for (n, value_len, tags_of, label) in cases {
+        let (heap, charged) = measure(n, value_len, tags_of);
         println!(
-            "{n} entries, {value_len}-byte values, {} tags: heap {heap:.0} B/entry, charged {charged:.0} B/entry",
-            tags.len()
+            "{n} entries, {value_len}-byte values, {label} tags: heap {heap:.0} B/entry, charged {charged:.0} B/entry"
         );
         assert!(heap <= charged, "heap {heap:.0} > charged {charged:.0}");
     }

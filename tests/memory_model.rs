@@ -38,6 +38,11 @@ enum Op {
         stale: Option<u64>,
         tags: u8,
     },
+    SetMany {
+        ns: u8,
+        keys: Vec<u8>,
+        len: u16,
+    },
     GetStale {
         ns: u8,
         key: u8,
@@ -110,6 +115,8 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (ns.clone(), key.clone(), 0u16..400, ttl.clone(), ttl.clone(), ttl, 0u8..8)
             .prop_map(|(ns, key, len, ttl, idle, stale, tags)| Op::Set { ns, key, len, ttl, idle, stale, tags }),
+        1 => (ns.clone(), prop::collection::vec(key.clone(), 0..6), 0u16..300)
+            .prop_map(|(ns, keys, len)| Op::SetMany { ns, keys, len }),
         2 => (ns.clone(), key.clone(), 0u64..400).prop_map(|(ns, key, max_stale)| Op::GetStale { ns, key, max_stale }),
         1 => (ns.clone(), key.clone(), 0u16..50).prop_map(|(ns, key, len)| Op::Add { ns, key, len }),
         1 => (ns.clone(), key.clone(), 0u16..50).prop_map(|(ns, key, len)| Op::Replace { ns, key, len }),
@@ -282,7 +289,8 @@ impl Harness {
     }
 
     fn weight(&self, key: &str, value_len: usize, tags: usize) -> u64 {
-        key.len() as u64 + value_len as u64 + ENTRY_OVERHEAD + tags as u64 * TAG_OVERHEAD
+        // Every model tag name is 2 bytes long.
+        key.len() as u64 + value_len as u64 + ENTRY_OVERHEAD + tags as u64 * (TAG_OVERHEAD + 2)
     }
 
     fn step(&mut self, op: &Op) -> Result<(), TestCaseError> {
@@ -315,6 +323,8 @@ impl Harness {
                 if self.fits(&k, value.len(), tags.len()) {
                     prop_assert_eq!(result, Ok(()));
                     self.set_model(ns, &k, value, ttl, idle, stale, tags);
+                    let readable = self.tier.peek(self.ns[ns as usize], &k).unwrap().is_some();
+                    prop_assert!(readable, "a set that returned Ok must be readable");
                 } else {
                     prop_assert_eq!(result.unwrap_err().code(), "VALUE_TOO_LARGE");
                 }
@@ -357,6 +367,33 @@ impl Harness {
                     self.misses += 1
                 }
                 prop_assert_eq!(got, expected);
+            }
+            Op::SetMany { ns, keys, len } => {
+                let names: Vec<String> = keys.iter().map(|&k| key_name(k)).collect();
+                let values: Vec<Vec<u8>> = keys.iter().map(|&k| value_of(len, k)).collect();
+                let items: Vec<(&str, &[u8])> = names
+                    .iter()
+                    .zip(&values)
+                    .map(|(k, v)| (k.as_str(), v.as_slice()))
+                    .collect();
+                let result =
+                    self.tier
+                        .set_many(self.ns[ns as usize], &items, &SetOptions::default());
+                let weight: u64 = names.iter().map(|k| self.weight(k, len as usize, 0)).sum();
+                if !names.is_empty() && !self.fits("k0", len as usize, 0) {
+                    prop_assert_eq!(result.unwrap_err().code(), "VALUE_TOO_LARGE");
+                } else if names.len() as u64 > self.tier.config().max_entries {
+                    prop_assert_eq!(result.unwrap_err().code(), "LIMIT_EXCEEDED");
+                } else if weight > self.tier.config().max_bytes {
+                    prop_assert_eq!(result.unwrap_err().code(), "VALUE_TOO_LARGE");
+                } else {
+                    prop_assert_eq!(result, Ok(()));
+                    for (k, v) in names.iter().zip(values) {
+                        self.set_model(ns, k, v, None, None, None, vec![]);
+                        let readable = self.tier.peek(self.ns[ns as usize], k).unwrap().is_some();
+                        prop_assert!(readable, "every item of an accepted batch is readable");
+                    }
+                }
             }
             Op::GetStale { ns, key, max_stale } => {
                 let k = key_name(key);

@@ -101,8 +101,8 @@ impl MemoryTier {
         )
     }
 
-    /// Gives `key` a new time-to-live from now (its idle clock is kept);
-    /// true if the key exists.
+    /// Gives `key` a new time-to-live from now and restarts its idle clock
+    /// (its idle duration is kept); true if the key exists.
     pub fn expire(&mut self, ns: Ns, key: &str, ttl_ms: u64) -> Result<bool> {
         validate_ttl_ms(ttl_ms)?;
         let now = self.now();
@@ -152,8 +152,12 @@ impl MemoryTier {
             prepared.idle_ms = entry.idle_ms;
             prepared.stale_ms = entry.stale_ms;
             prepared.tags = None;
-            prepared.weight =
-                crate::memory::entry::weight_of(key.len(), prepared.stored.len(), entry.tags.len());
+            prepared.weight = crate::memory::entry::weight_of(
+                key.len(),
+                prepared.stored.len(),
+                entry.tags.len(),
+                self.tags.name_bytes(&entry.tags),
+            );
             if prepared.weight > self.config.max_bytes {
                 return Err(CacheError::ValueTooLarge {
                     size: prepared.weight,
@@ -197,9 +201,25 @@ impl MemoryTier {
         for (key, value) in items {
             prepared.push(self.prepare(ns, key, value, opts, now)?);
         }
-        for p in prepared {
-            self.store(p, now);
+        // The batch must fit on its own: its entries are protected from each
+        // other's evictions, so all of it is readable when this returns Ok.
+        if items.len() as u64 > self.config.max_entries {
+            return Err(CacheError::LimitExceeded {
+                what: "entries in one batch (more than max_entries)",
+                limit: self.config.max_entries,
+            });
         }
+        let weight: u64 = prepared.iter().map(|p| p.weight).sum();
+        if weight > self.config.max_bytes {
+            return Err(CacheError::ValueTooLarge {
+                size: weight,
+                limit: self.config.max_bytes,
+            });
+        }
+        let mut slots: Vec<u32> = prepared.into_iter().map(|p| self.put(p, now)).collect();
+        slots.sort_unstable();
+        slots.dedup();
+        self.enforce_bounds(&slots);
         Ok(())
     }
 
@@ -287,7 +307,7 @@ impl MemoryTier {
         slots.len() as u64
     }
 
-    /// Removes every entry of one namespace; returns how many.
+    /// Removes every entry of one namespace, stale ones included; returns how many.
     pub fn clear_namespace(&mut self, ns: Ns) -> Result<u64> {
         self.namespaces.check(ns)?;
         let slots = self.namespaces.members(ns);
@@ -305,7 +325,8 @@ impl MemoryTier {
         Ok(fresh)
     }
 
-    /// `invalidate_tag` for several tags; returns how many entries were removed.
+    /// `invalidate_tag` for several tags; returns how many fresh entries were
+    /// removed (stale copies are removed too, uncounted).
     pub fn invalidate_tags(&mut self, ns: Ns, tags: &[&str]) -> Result<u64> {
         check_batch(tags.len())?;
         let mut removed = 0;

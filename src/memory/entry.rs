@@ -13,8 +13,11 @@ pub(crate) const NEVER: u64 = u64::MAX;
 /// allocator and checks the charge covers them; on x86_64 the bookkeeping
 /// measured 225-237 bytes per entry (wasm32 has 4-byte pointers, so less).
 pub const ENTRY_OVERHEAD: u64 = 256;
-/// Bytes charged per tag an entry carries (its id plus the tag index cell).
-pub const TAG_OVERHEAD: u64 = 32;
+/// Bytes charged per tag an entry carries, on top of the tag name's length:
+/// the tag's slab cell, its member set and name-table cell, and the id the
+/// entry keeps. Charged to every entry carrying the tag, so shared tags are
+/// over-counted rather than under (`tests/memory_accounting.rs` checks it).
+pub const TAG_OVERHEAD: u64 = 192;
 
 #[derive(Debug)]
 pub(crate) struct Entry {
@@ -63,9 +66,15 @@ impl Entry {
 }
 
 /// The weight charged for an entry.
-pub(crate) fn weight_of(key_len: usize, stored_len: usize, tag_count: usize) -> u64 {
+pub(crate) fn weight_of(
+    key_len: usize,
+    stored_len: usize,
+    tag_count: usize,
+    tag_bytes: u64,
+) -> u64 {
     (key_len as u64)
         .saturating_add(stored_len as u64)
         .saturating_add(ENTRY_OVERHEAD)
         .saturating_add((tag_count as u64).saturating_mul(TAG_OVERHEAD))
+        .saturating_add(tag_bytes)
 }

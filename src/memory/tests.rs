@@ -352,7 +352,8 @@ fn tags_invalidate_only_their_entries() {
     t.set(D, "c", b"3", &tagged(&["y"])).unwrap();
     assert_eq!(t.invalidate_tag(D, "x").unwrap(), 0);
     assert_eq!(t.invalidate_tags(D, &["y", "nope"]).unwrap(), 1);
-    let many: Vec<&str> = vec!["t"; DEFAULT_MAX_TAGS + 1];
+    let names: Vec<String> = (0..=DEFAULT_MAX_TAGS).map(|i| format!("t{i}")).collect();
+    let many: Vec<&str> = names.iter().map(String::as_str).collect();
     let err = t
         .set(
             D,

@@ -29,6 +29,7 @@ use crate::memory::policy::{Capacity, Policy};
 use crate::memory::stats::{Freshness, Removal, RemovalCause, RemovalListener, Stats};
 use crate::memory::tags::Tags;
 use crate::memory::wheel::ExpiryWheel;
+use crate::ttl::MAX_TTL_MS;
 
 /// Expired entries reclaimed per operation, so no single call pays for a
 /// backlog; [`MemoryTier::purge_expired`] reclaims everything at once.
@@ -63,8 +64,8 @@ pub(crate) struct Prepared<'a> {
     pub expires_at: u64,
     pub idle_ms: u64,
     pub stale_ms: u64,
-    /// `None` keeps the tags of an existing entry.
-    pub tags: Option<&'a [&'a str]>,
+    /// Distinct tags; `None` keeps the tags of an existing entry.
+    pub tags: Option<Vec<&'a str>>,
     pub weight: u64,
 }
 
@@ -177,14 +178,11 @@ impl MemoryTier {
     /// the slot for `key`, fresh or stale; a gone entry found here is removed.
     pub(crate) fn lookup(&mut self, ns: Ns, key: &str, now: u64) -> Result<(u64, Option<u32>)> {
         self.namespaces.check(ns)?;
+        // Before any reclaiming: a refused call must leave the tier unchanged.
+        validate_key(key, self.config.max_key_bytes)?;
         self.reclaim_expired(now, RECLAIM_BUDGET);
         let hash = self.hash(ns, key);
         let slot = self.find(ns, key, hash);
-        // Only a miss needs the key checked: every stored key was checked on
-        // the way in, so a found key is valid and the answer is the same.
-        if slot.is_none() {
-            validate_key(key, self.config.max_key_bytes)?;
-        }
         match slot {
             Some(slot) if self.entry(slot).is_some_and(|e| e.is_gone(now)) => {
                 self.remove_slot(slot, RemovalCause::Expired, true);
@@ -324,14 +322,24 @@ impl MemoryTier {
                 limit: self.config.max_value_bytes,
             });
         }
-        self.check_tags(opts.tags)?;
+        let mut tags = opts.tags.to_vec();
+        tags.sort_unstable();
+        tags.dedup();
+        self.check_tags(&tags)?;
         let ttl = opts.ttl.resolve(self.config.default_ttl_ms)?;
+        let stale_ms = opts.stale_ms.unwrap_or(0);
+        if stale_ms > MAX_TTL_MS {
+            return Err(CacheError::invalid_ttl(format!(
+                "a stale window of {stale_ms} ms exceeds the maximum of {MAX_TTL_MS} ms"
+            )));
+        }
         let idle = opts.idle.resolve(self.config.default_idle_ms)?;
         let (stored, compressed) = match maybe_compress(value, &self.config.compression) {
             Some(deflated) => (deflated.into_boxed_slice(), true),
             None => (Box::from(value), false),
         };
-        let weight = weight_of(key.len(), stored.len(), opts.tags.len());
+        let tag_bytes = tags.iter().map(|t| t.len() as u64).sum();
+        let weight = weight_of(key.len(), stored.len(), tags.len(), tag_bytes);
         if weight > self.config.max_bytes {
             return Err(CacheError::ValueTooLarge {
                 size: weight,
@@ -346,8 +354,8 @@ impl MemoryTier {
             compressed,
             expires_at: ttl.map_or(NEVER, |ms| now.saturating_add(ms)),
             idle_ms: idle.unwrap_or(0),
-            stale_ms: opts.stale_ms.unwrap_or(0),
-            tags: Some(opts.tags),
+            stale_ms,
+            tags: Some(tags),
             weight,
         })
     }
@@ -372,17 +380,27 @@ impl MemoryTier {
         Ok(())
     }
 
-    /// Stores a prepared write (insert or overwrite), then evicts to the bounds.
+    /// Stores a prepared write (insert or overwrite), then evicts to the
+    /// bounds without evicting the entry just written.
     pub(crate) fn store(&mut self, p: Prepared<'_>, now: u64) {
-        match self.find(p.ns, p.key, p.hash) {
-            Some(slot) => self.overwrite(slot, p, now),
-            None => self.insert_new(p, now),
-        }
-        self.stats.sets = self.stats.sets.saturating_add(1);
-        self.enforce_bounds();
+        let slot = self.put(p, now);
+        self.enforce_bounds(&[slot]);
     }
 
-    fn insert_new(&mut self, p: Prepared<'_>, now: u64) {
+    /// Inserts or overwrites without enforcing the bounds; returns the slot.
+    /// Callers must call `enforce_bounds` before returning to the user.
+    pub(crate) fn put(&mut self, p: Prepared<'_>, now: u64) -> u32 {
+        self.stats.sets = self.stats.sets.saturating_add(1);
+        match self.find(p.ns, p.key, p.hash) {
+            Some(slot) => {
+                self.overwrite(slot, p, now);
+                slot
+            }
+            None => self.insert_new(p, now),
+        }
+    }
+
+    fn insert_new(&mut self, p: Prepared<'_>, now: u64) -> u32 {
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
@@ -392,7 +410,9 @@ impl MemoryTier {
                 (self.slots.len() - 1) as u32
             }
         };
-        let tags = self.tags.attach(p.ns, slot, p.tags.unwrap_or_default());
+        let tags = self
+            .tags
+            .attach(p.ns, slot, p.tags.as_deref().unwrap_or_default());
         let entry = Entry {
             key: Box::from(p.key),
             stored: p.stored,
@@ -421,6 +441,7 @@ impl MemoryTier {
         self.arm_timer(slot);
         self.len += 1;
         self.bytes = self.bytes.saturating_add(p.weight);
+        slot
     }
 
     fn overwrite(&mut self, slot: u32, p: Prepared<'_>, now: u64) {
@@ -430,7 +451,7 @@ impl MemoryTier {
                 .map(|e| std::mem::take(&mut e.tags))
                 .unwrap_or_default();
             self.tags.detach(slot, &old);
-            self.tags.attach(p.ns, slot, names)
+            self.tags.attach(p.ns, slot, &names)
         });
         let Some(entry) = self.entry_mut(slot) else {
             return;
@@ -515,13 +536,25 @@ impl MemoryTier {
         }
     }
 
-    /// Evicts until both bounds hold.
-    fn enforce_bounds(&mut self) {
+    /// Evicts until both bounds hold, never choosing a `protected` slot (the
+    /// entries this call just wrote: a `set` that returns Ok must be readable).
+    /// A protected victim is set aside and handed back to the policy after.
+    /// Callers guarantee the protected entries alone fit the bounds, and pass
+    /// them sorted.
+    pub(crate) fn enforce_bounds(&mut self, protected: &[u32]) {
+        let mut set_aside = Vec::new();
         while self.len > self.config.max_entries || self.bytes > self.config.max_bytes {
             match self.policy.evict() {
+                Some(slot) if protected.binary_search(&slot).is_ok() => set_aside.push(slot),
                 Some(slot) => self.remove_slot(slot, RemovalCause::Capacity, false),
                 // Only reachable if the policy lost track of a slot; stop rather than spin.
                 None => break,
+            }
+        }
+        for slot in set_aside {
+            if let Some(entry) = self.entry(slot) {
+                let (hash, weight) = (entry.hash, entry.weight);
+                self.policy.insert(slot, hash, weight);
             }
         }
     }
@@ -628,7 +661,14 @@ impl MemoryTier {
             if entry.keep_until() != NEVER && self.wheel.scheduled_at(*slot).is_none() {
                 return Err(format!("slot {slot} expires but has no timer"));
             }
-            if entry.weight != weight_of(entry.key.len(), entry.stored.len(), entry.tags.len()) {
+            let tag_bytes = self.tags.name_bytes(&entry.tags);
+            let expected = weight_of(
+                entry.key.len(),
+                entry.stored.len(),
+                entry.tags.len(),
+                tag_bytes,
+            );
+            if entry.weight != expected {
                 return Err(format!("slot {slot} has a stale weight"));
             }
         }

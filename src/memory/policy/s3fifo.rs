@@ -58,7 +58,7 @@ pub(crate) struct S3Fifo {
 
 impl S3Fifo {
     pub(crate) fn new(capacity: Capacity) -> Self {
-        let share = |total: u64| (total / 100).saturating_mul(SMALL_PERCENT).max(1);
+        let share = |total: u64| (total.saturating_mul(SMALL_PERCENT) / 100).max(1);
         S3Fifo {
             links: Links::default(),
             small: List::default(),
