@@ -3,5 +3,8 @@
 
 mod js;
 mod js_args;
+mod js_backend;
 mod js_error;
 mod js_options;
+mod js_tiered;
+mod js_tiered_options;
