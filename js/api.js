@@ -6,15 +6,17 @@ import { Cache, CacheCore } from './cache.js';
 import { EdgeCacheError, ErrorCode, isEdgeCacheError } from './errors.js';
 import { toEdgeCacheError } from './cache-support.js';
 import { tieredArguments, TIERED_OPTIONS } from './tiered-options.js';
+import { makeDecorators } from './decorators.js';
 
 // Options handled here; every other name goes to the wasm core, which refuses unknown ones.
 const JS_OPTIONS = new Set(['namespace', ...TIERED_OPTIONS]);
 
 /**
- * @param {{ WasmCache: Function }} glue the wasm-bindgen module, already initialised
+ * @param {{ WasmCache: Function, argsKey: Function, durationMs: Function }} glue the
+ *   wasm-bindgen module, already initialised
  */
 export function makeApi(glue) {
-  const { WasmCache, WasmTieredCache } = glue;
+  const { WasmCache, WasmTieredCache, durationMs } = glue;
 
   /**
    * A new cache. Options: maxEntries, maxBytes, maxValueBytes, maxKeyBytes,
@@ -47,8 +49,9 @@ export function makeApi(glue) {
     } catch (err) {
       throw toEdgeCacheError(err);
     }
-    return new Cache(new CacheCore(wasm), namespace);
+    return new Cache(new CacheCore(wasm, { durationMs }), namespace);
   }
 
-  return { createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError };
+  const decorators = makeDecorators({ createCache, argsKey: glue.argsKey });
+  return { createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError, ...decorators };
 }

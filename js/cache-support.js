@@ -112,21 +112,25 @@ export function checkTags(tags, what = 'tags') {
   return list;
 }
 
-const WRITE_OPTIONS = new Set(['ttl', 'idle', 'tags']);
+const WRITE_OPTIONS = new Set(['ttl', 'idle', 'tags', 'stale']);
 
-/** Per-write options `{ ttl, idle, tags }`; unknown names are errors (a typo must not be ignored). */
+/**
+ * Per-write options `{ ttl, idle, tags, stale }`; unknown names are errors (a typo must not
+ * be ignored). `stale`: how long the entry stays readable by getAllowingStale after it stops
+ * being fresh (ms or '5m'; the core checks it).
+ */
 export function checkWriteOptions(options) {
-  if (options === undefined) return { ttl: undefined, idle: undefined, tags: undefined };
+  if (options === undefined) return { ttl: undefined, idle: undefined, tags: undefined, stale: undefined };
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new EdgeCacheError('INVALID_OPTION', `write options must be an object, got ${typeName(options)}`);
   }
   for (const name of Object.keys(options)) {
     if (!WRITE_OPTIONS.has(name)) {
-      throw new EdgeCacheError('INVALID_OPTION', `unknown write option \`${name}\` (expected ttl, idle, tags)`);
+      throw new EdgeCacheError('INVALID_OPTION', `unknown write option \`${name}\` (expected ttl, idle, tags, stale)`);
     }
   }
   const tags = options.tags === undefined ? undefined : checkTags(options.tags);
-  return { ttl: options.ttl, idle: options.idle, tags };
+  return { ttl: options.ttl, idle: options.idle, tags, stale: options.stale };
 }
 
 /** An incr/decr step: a safe integer or a BigInt, as the BigInt wasm takes. */

@@ -18,6 +18,8 @@ import {
 } from './cache-support.js';
 import { EdgeCacheError } from './errors.js';
 import { splitWriteBehind } from './write-behind.js';
+import { getOrSet } from './get-or-set.js';
+import { SingleFlight } from './singleflight.js';
 
 const MISSING = 0xffffffff;
 
@@ -26,8 +28,14 @@ const MISSING = 0xffffffff;
  * of interned namespaces, and the removal listeners.
  */
 export class CacheCore {
-  constructor(wasm) {
+  /**
+   * @param wasm a WasmCache
+   * @param {{ durationMs: (d: unknown) => number }} helpers free functions of the glue
+   */
+  constructor(wasm, helpers) {
     this.wasm = wasm;
+    this.durationMs = helpers.durationMs;
+    this.flights = new SingleFlight(); // getOrSet loads in flight, keyed by namespace and key
     this.names = new Map(); // namespace id -> name
     this.listeners = new Set(); // { ns, fn }
     this.listening = false;
@@ -116,6 +124,37 @@ export class Cache {
     return bytes === undefined ? undefined : decodeStored(bytes);
   }
 
+  /**
+   * Like get, but also returns an entry that stopped being fresh less than `maxStale`
+   * (ms or '5m') ago, if it was stored with a stale window (`stale` write option):
+   * `{ value, stale }`, or undefined when there is neither.
+   */
+  async getAllowingStale(key, maxStale) {
+    checkKey(key);
+    const packed = await this.#call((w, ns) => w.getAllowingStale(ns, key, maxStale));
+    if (packed === undefined) return undefined;
+    return { value: decodeStored(packed.subarray(1)), stale: packed[0] === 1 };
+  }
+
+  /**
+   * The cached value of `key`, or the loader's (stored, then returned); one loader call per
+   * key at a time in this isolate; stale-while-revalidate and stale-if-error windows.
+   * See js/get-or-set.js for the options.
+   */
+  getOrSet(key, loader, options) {
+    const core = this.#core;
+    return getOrSet(this, {
+      flights: core.flights,
+      flightKey: `${String(this.#name).length}:${String(this.#name)}:${key}`,
+      durationMs: core.durationMs,
+    }, key, loader, options);
+  }
+
+  /** getOrSet under its other name. */
+  wrap(key, loader, options) {
+    return this.getOrSet(key, loader, options);
+  }
+
   async has(key) {
     checkKey(key);
     return this.#call((w, ns) => w.has(ns, key));
@@ -159,7 +198,7 @@ export class Cache {
       await this.#call((w, ns) => w.setBehind(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale, wait));
       return;
     }
-    await this.#call((w, ns) => w.set(ns, key, bytes, o.ttl, o.idle, o.tags));
+    await this.#call((w, ns) => w.set(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale));
   }
 
   /** Stores only if the key is absent; true if stored. */
@@ -167,7 +206,7 @@ export class Cache {
     checkKey(key);
     const o = checkWriteOptions(options);
     const bytes = this.#encode(value);
-    return this.#call((w, ns) => w.add(ns, key, bytes, o.ttl, o.idle, o.tags));
+    return this.#call((w, ns) => w.add(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale));
   }
 
   /** Stores only if the key is present; true if stored. */
@@ -175,7 +214,7 @@ export class Cache {
     checkKey(key);
     const o = checkWriteOptions(options);
     const bytes = this.#encode(value);
-    return this.#call((w, ns) => w.replace(ns, key, bytes, o.ttl, o.idle, o.tags));
+    return this.#call((w, ns) => w.replace(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale));
   }
 
   /** Stores every [key, value] (a Map, pairs, or an object); all or nothing. */
@@ -199,7 +238,7 @@ export class Cache {
       data.set(v, at);
       at += v.length;
     }
-    await this.#call((w, ns) => w.setMany(ns, keys, data, lengths, o.ttl, o.idle, o.tags));
+    await this.#call((w, ns) => w.setMany(ns, keys, data, lengths, o.ttl, o.idle, o.tags, o.stale));
   }
 
   // ---- removal ---------------------------------------------------------

@@ -62,7 +62,8 @@ FEATURES="$(node -e '
 mv "$STAGE/edgecache_bg.opt.wasm" "$STAGE/edgecache_bg.wasm"
 
 # ---- assemble pkg/ ---------------------------------------------------------
-rm -rf "$OUT"
+# Replace only what this script makes: pkg/component/ belongs to build-component.sh.
+find "$OUT" -mindepth 1 -maxdepth 1 ! -name component -exec rm -rf {} + 2>/dev/null || true
 mkdir -p "$OUT"
 cp "$STAGE/edgecache.js" "$STAGE/edgecache_bg.wasm" "$OUT/"
 # The JS layer (tests live in tests/, so everything under js/ ships).

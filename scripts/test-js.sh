@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BIN="$ROOT/scripts/node_modules/.bin"
-[ -x "$BIN/deno" ] && [ -x "$BIN/esbuild" ] || npm install --prefix "$ROOT/scripts" --no-audit --no-fund
+[ -x "$BIN/deno" ] && [ -x "$BIN/esbuild" ] && [ -x "$BIN/tsc" ] || npm install --prefix "$ROOT/scripts" --no-audit --no-fund
 
 # ---- build if any source is newer than the built package ---------------------
 WASM="$ROOT/pkg/edgecache_bg.wasm"
@@ -39,9 +39,12 @@ echo "== node"
 node --test --test-reporter=dot tests/hosts/node.test.mjs || status=1
 echo "== deno"
 (cd "$FIXTURE" && "$BIN/deno" test --quiet --reporter=dot --allow-read --allow-env --node-modules-dir=manual \
-  "$ROOT/tests/hosts/deno.test.mjs") || status=1
+  "$ROOT/tests/hosts/deno.test.mjs" "$ROOT/tests/hosts/decorators.test.ts") || status=1
 echo "== workerd"
 node --test --test-reporter=dot tests/hosts/workerd.test.mjs || status=1
+echo "== types (tsc --noEmit against the installed package's index.d.ts)"
+cp tests/types/usage.ts tests/types/tsconfig.json "$FIXTURE/"
+(cd "$FIXTURE" && "$BIN/tsc" -p tsconfig.json) || status=1
 
 if [ "$status" -ne 0 ]; then echo "test-js: FAILED" >&2; else echo "test-js: all three hosts passed"; fi
 exit "$status"

@@ -14,8 +14,9 @@ cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
 cargo clippy --all-targets -- -D warnings
 
-step "cargo clippy (wasm32, feature js)"
+step "cargo clippy (wasm32, feature js; wasm32-wasip2, feature component)"
 cargo clippy --target wasm32-unknown-unknown --features js -- -D warnings
+cargo clippy --target wasm32-wasip2 --features component -- -D warnings
 
 step "cargo test (core)"
 cargo test
@@ -26,6 +27,11 @@ node --test tests/js/
 if [ -x scripts/test-js.sh ]; then
   step "npm package in Node, Deno and workerd"
   scripts/test-js.sh
+fi
+
+if [ -x scripts/test-component.sh ]; then
+  step "WASI component in wasmtime, Node (jco) and Deno"
+  scripts/test-component.sh
 fi
 
 step "all tests passed"

@@ -19,7 +19,7 @@ pub mod pattern;
 pub mod tiered;
 pub mod ttl;
 
-#[cfg(feature = "js")]
+#[cfg(any(feature = "js", feature = "component"))]
 mod bindings;
 
 pub use clock::{Clock, FnClock, ManualClock};

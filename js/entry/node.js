@@ -5,7 +5,10 @@ import { makeApi } from '../api.js';
 
 glue.initSync({ module: readFileSync(new URL('../edgecache_bg.wasm', import.meta.url)) });
 
-export const { createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError } = makeApi(glue);
+export const {
+  createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError,
+  cached, memoize, cacheAside, invalidates, argsKey, defaultCache, setDefaultCache,
+} = makeApi(glue);
 
 /** Which entry point the exports map chose. */
 export const runtime = 'node';

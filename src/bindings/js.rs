@@ -14,12 +14,14 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::bindings::js_args::{as_function, as_strs, required_ttl, ttl_arg, unpack_values};
+use crate::bindings::js_args::{
+    as_function, as_strs, required_ttl, stale_arg, ttl_arg, unpack_values,
+};
 use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
 use crate::bindings::js_options::read_options;
 use crate::clock::ManualClock;
 use crate::error::{CacheError, Result};
-use crate::memory::{MemoryTier, Ns, Remaining, RemovalCause, SetOptions};
+use crate::memory::{Freshness, MemoryTier, Ns, Remaining, RemovalCause, SetOptions};
 
 /// A removal waiting for delivery: namespace id, key, cause.
 type Queued = (u32, String, RemovalCause);
@@ -67,11 +69,31 @@ impl WasmCache {
         self.call(|t| Ok(t.peek(Ns(ns), key)?.map(|v| Uint8Array::from(&*v))))
     }
 
+    /// `get` that also returns an entry less than `max_stale` (ms or "5m")
+    /// past its freshness, inside the stale window it was stored with:
+    /// `undefined`, or one freshness byte (0 fresh, 1 stale) then the value.
+    #[wasm_bindgen(js_name = getAllowingStale)]
+    pub fn get_allowing_stale(
+        &self,
+        ns: u32,
+        key: &str,
+        max_stale: JsValue,
+    ) -> JsResult<Option<Vec<u8>>> {
+        let max_stale_ms = js(stale_arg(&max_stale))?.unwrap_or(0);
+        self.call(|t| {
+            Ok(t.get_allowing_stale(Ns(ns), key, max_stale_ms)?
+                .map(|(value, freshness)| pack_freshness(&value, freshness)))
+        })
+    }
+
     pub fn has(&self, ns: u32, key: &str) -> JsResult<bool> {
         self.call(|t| t.has(Ns(ns), key))
     }
 
     /// Stores `value`. `ttl`/`idle`: undefined (default), null (never), ms or "5m".
+    /// `stale`: how long the entry stays readable through `getAllowingStale`
+    /// after it stops being fresh (undefined, null or 0: not at all).
+    #[allow(clippy::too_many_arguments)]
     pub fn set(
         &self,
         ns: u32,
@@ -80,14 +102,16 @@ impl WasmCache {
         ttl: JsValue,
         idle: JsValue,
         tags: Option<Vec<String>>,
+        stale: JsValue,
     ) -> JsResult<()> {
         let tags = tags.unwrap_or_default();
         let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags))?;
+        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
         self.call(|t| t.set(Ns(ns), key, value, &opts))
     }
 
     /// Stores only if absent; true if stored.
+    #[allow(clippy::too_many_arguments)]
     pub fn add(
         &self,
         ns: u32,
@@ -96,14 +120,16 @@ impl WasmCache {
         ttl: JsValue,
         idle: JsValue,
         tags: Option<Vec<String>>,
+        stale: JsValue,
     ) -> JsResult<bool> {
         let tags = tags.unwrap_or_default();
         let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags))?;
+        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
         self.call(|t| t.add(Ns(ns), key, value, &opts))
     }
 
     /// Stores only if present; true if stored.
+    #[allow(clippy::too_many_arguments)]
     pub fn replace(
         &self,
         ns: u32,
@@ -112,10 +138,11 @@ impl WasmCache {
         ttl: JsValue,
         idle: JsValue,
         tags: Option<Vec<String>>,
+        stale: JsValue,
     ) -> JsResult<bool> {
         let tags = tags.unwrap_or_default();
         let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags))?;
+        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
         self.call(|t| t.replace(Ns(ns), key, value, &opts))
     }
 
@@ -194,11 +221,12 @@ impl WasmCache {
         ttl: JsValue,
         idle: JsValue,
         tags: Option<Vec<String>>,
+        stale: JsValue,
     ) -> JsResult<()> {
         let items = js(unpack_values(&keys, data, lengths))?;
         let tags = tags.unwrap_or_default();
         let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags))?;
+        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
         self.call(|t| t.set_many(Ns(ns), &items, &opts))
     }
 
@@ -374,14 +402,26 @@ impl WasmCache {
 }
 
 /// The options of one write.
-fn write_options<'a>(ttl: &JsValue, idle: &JsValue, tags: &'a [&'a str]) -> Result<SetOptions<'a>> {
+fn write_options<'a>(
+    ttl: &JsValue,
+    idle: &JsValue,
+    tags: &'a [&'a str],
+    stale: &JsValue,
+) -> Result<SetOptions<'a>> {
     Ok(SetOptions {
         ttl: ttl_arg(ttl)?,
         idle: ttl_arg(idle)?,
         tags,
-        // Stale windows arrive with getOrSet; until then writes keep none.
-        ..SetOptions::default()
+        stale_ms: stale_arg(stale)?,
     })
+}
+
+/// One freshness byte (0 fresh, 1 stale), then the value: one copy out.
+fn pack_freshness(value: &[u8], freshness: Freshness) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len().saturating_add(1));
+    out.push(u8::from(freshness == Freshness::Stale));
+    out.extend_from_slice(value);
+    out
 }
 
 /// A count as a JS number (exact below 2^53, which any count here is).
@@ -425,5 +465,11 @@ mod tests {
             [2, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, b'a', b'b']
         );
         assert!(pack_values(&[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn freshness_byte_leads_the_value() {
+        assert_eq!(pack_freshness(b"ab", Freshness::Fresh), [0, b'a', b'b']);
+        assert_eq!(pack_freshness(b"", Freshness::Stale), [1]);
     }
 }

@@ -18,6 +18,15 @@ pub(crate) fn ttl_arg(value: &JsValue) -> Result<Ttl> {
     required_ttl(value).map(Ttl::Ms)
 }
 
+/// A stale window: `undefined`, `null` or `0` for none, else like a TTL
+/// (milliseconds or a duration string).
+pub(crate) fn stale_arg(value: &JsValue) -> Result<Option<u64>> {
+    if value.is_undefined() || value.is_null() || value.as_f64() == Some(0.0) {
+        return Ok(None);
+    }
+    required_ttl(value).map(Some)
+}
+
 /// A TTL that must be given (`expire`, `defaultTtl`): a number or a duration string.
 pub(crate) fn required_ttl(value: &JsValue) -> Result<u64> {
     if let Some(ms) = value.as_f64() {

@@ -1,10 +1,23 @@
 //! Host bindings. Each one only translates: arguments in, one core call,
 //! errors out. Anything both bindings need belongs in the core.
 
+#[cfg(feature = "component")]
+mod component;
+#[cfg(feature = "component")]
+mod component_convert;
+#[cfg(feature = "js")]
 mod js;
+#[cfg(feature = "js")]
 mod js_args;
+#[cfg(feature = "js")]
 mod js_backend;
+#[cfg(feature = "js")]
 mod js_error;
+#[cfg(feature = "js")]
+mod js_functions;
+#[cfg(feature = "js")]
 mod js_options;
+#[cfg(feature = "js")]
 mod js_tiered;
+#[cfg(feature = "js")]
 mod js_tiered_options;

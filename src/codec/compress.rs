@@ -77,8 +77,16 @@ pub fn maybe_compress(data: &[u8], c: &Compression) -> Option<Vec<u8>> {
     }
     // An out-of-range level is clamped rather than trusted: validate() is the
     // place that reports it, this function must simply never misbehave.
-    let packed = compress_to_vec_zlib(data, c.level.min(MAX_LEVEL));
+    let packed = deflate(data, c.level.min(MAX_LEVEL));
     (packed.len() < data.len()).then_some(packed)
+}
+
+/// Kept out of line: the compressor's state is a ~64 KiB stack frame that
+/// would otherwise be probed on every write, even below the threshold.
+#[inline(never)]
+#[cold]
+fn deflate(data: &[u8], level: u8) -> Vec<u8> {
+    compress_to_vec_zlib(data, level)
 }
 
 /// Inflates zlib data, refusing to produce more than `max_output` bytes.
@@ -88,6 +96,8 @@ pub fn maybe_compress(data: &[u8], c: &Compression) -> Option<Vec<u8>> {
 /// memory. Errors: [`CacheError::DecompressionLimit`] when the output would
 /// exceed the limit; [`CacheError::CorruptData`] for a bad header, invalid
 /// deflate data, a truncated stream or an Adler-32 mismatch. Never panics.
+// Out of line for the same reason as `deflate`: the inflater's state is large.
+#[inline(never)]
 pub fn decompress(data: &[u8], max_output: usize) -> Result<Vec<u8>> {
     // Inflate one byte past the limit: a stream of exactly `max_output` bytes
     // then always finishes (checksum included) inside the buffer, and only a

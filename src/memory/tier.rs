@@ -168,7 +168,7 @@ impl MemoryTier {
                 slots
                     .get(slot as usize)
                     .and_then(Option::as_ref)
-                    .is_some_and(|e| e.ns == ns && &*e.key == key)
+                    .is_some_and(|e| e.hash == hash && e.ns == ns && &*e.key == key)
             })
             .copied()
     }
@@ -177,10 +177,14 @@ impl MemoryTier {
     /// the slot for `key`, fresh or stale; a gone entry found here is removed.
     pub(crate) fn lookup(&mut self, ns: Ns, key: &str, now: u64) -> Result<(u64, Option<u32>)> {
         self.namespaces.check(ns)?;
-        validate_key(key, self.config.max_key_bytes)?;
         self.reclaim_expired(now, RECLAIM_BUDGET);
         let hash = self.hash(ns, key);
         let slot = self.find(ns, key, hash);
+        // Only a miss needs the key checked: every stored key was checked on
+        // the way in, so a found key is valid and the answer is the same.
+        if slot.is_none() {
+            validate_key(key, self.config.max_key_bytes)?;
+        }
         match slot {
             Some(slot) if self.entry(slot).is_some_and(|e| e.is_gone(now)) => {
                 self.remove_slot(slot, RemovalCause::Expired, true);
@@ -210,17 +214,26 @@ impl MemoryTier {
             .entry(slot)
             .ok_or(CacheError::corrupt("slot vanished"))?;
         if entry.compressed {
-            let limit = usize::try_from(self.config.max_value_bytes).unwrap_or(usize::MAX);
-            Ok(Cow::Owned(decompress(&entry.stored, limit)?))
+            self.inflate(&entry.stored).map(Cow::Owned)
         } else {
             Ok(Cow::Borrowed(&entry.stored))
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn inflate(&self, stored: &[u8]) -> Result<Vec<u8>> {
+        let limit = usize::try_from(self.config.max_value_bytes).unwrap_or(usize::MAX);
+        decompress(stored, limit)
+    }
+
     /// Records a read of a live slot: promotion and the idle clock.
     pub(crate) fn touch_slot(&mut self, slot: u32, now: u64) {
         self.policy.access(slot);
-        if let Some(entry) = self.entry_mut(slot) {
+        // Only idle expiry reads `last_access`; leave the cache line clean otherwise.
+        if let Some(entry) = self.entry_mut(slot)
+            && entry.idle_ms != 0
+        {
             entry.last_access = now;
         }
     }

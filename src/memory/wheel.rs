@@ -58,6 +58,9 @@ pub(crate) struct ExpiryWheel {
     /// Slots scheduled at a time the wheel had already passed, ordered by time.
     overdue: BTreeSet<(u64, u32)>,
     scheduled: usize,
+    /// Nothing can be due before this time: a lower bound of every scheduled
+    /// time, so the common "nothing due" call returns without scanning levels.
+    quiet_until: u64,
     /// Units of work done (slot moves, emissions, bucket searches), for tests.
     #[cfg(test)]
     work: u64,
@@ -129,6 +132,7 @@ impl ExpiryWheel {
             location: Vec::new(),
             overdue: BTreeSet::new(),
             scheduled: 0,
+            quiet_until: u64::MAX,
             #[cfg(test)]
             work: 0,
         }
@@ -173,6 +177,7 @@ impl ExpiryWheel {
         }
         self.place(slot, expires_at);
         self.scheduled = self.scheduled.saturating_add(1);
+        self.quiet_until = self.quiet_until.min(expires_at);
     }
 
     /// Removes `slot`'s schedule if any. O(1) (O(log k) for one of k overdue slots).
@@ -202,6 +207,9 @@ impl ExpiryWheel {
     /// nothing due at `now_ms` is left. A zero budget does no work. A `now_ms`
     /// earlier than a previous one fires only overdue slots it has reached.
     pub(crate) fn expire(&mut self, now_ms: u64, budget: usize, out: &mut Vec<u32>) -> bool {
+        if now_ms < self.quiet_until {
+            return false;
+        }
         let mut emitted = 0usize;
         while emitted < budget {
             match self.overdue.first() {
@@ -240,7 +248,19 @@ impl ExpiryWheel {
                 moves_left = self.cascade(index, moves_left);
             }
         }
-        self.has_due(now_ms)
+        let more = self.has_due(now_ms);
+        if !more {
+            self.quiet_until = self.earliest_start();
+        }
+        more
+    }
+
+    /// The earliest time anything scheduled can become due (a bucket's start
+    /// or an overdue slot's time); `u64::MAX` when nothing is scheduled.
+    fn earliest_start(&self) -> u64 {
+        let bucket = self.next_due().map_or(u64::MAX, |due| due.deadline);
+        let overdue = self.overdue.first().map_or(u64::MAX, |&(when, _)| when);
+        bucket.min(overdue)
     }
 
     /// Forgets everything; the wheel restarts at `now_ms`.
@@ -253,6 +273,7 @@ impl ExpiryWheel {
         self.overdue.clear();
         self.scheduled = 0;
         self.elapsed = now_ms;
+        self.quiet_until = u64::MAX;
     }
 
     /// Whether anything is (or, for a bucket awaiting its cascade, may be) due at `now_ms`.

@@ -2,6 +2,9 @@
 // Each case is { name, run: async (lib, t) => ... } where `lib` is the
 // imported package ('edgecache') and `t` the helper from assert.mjs.
 
+import { decoratorCases } from './decorator-cases.mjs';
+import { getOrSetCases } from './get-or-set-cases.mjs';
+
 /** A clock the test moves by hand, through the `now` option. */
 function manualClock(start = 1_700_000_000_000) {
   let now = start;
@@ -626,3 +629,5 @@ export const cases = [
     },
   },
 ];
+
+cases.push(...getOrSetCases, ...decoratorCases);

@@ -1,0 +1,179 @@
+// getOrSet (alias wrap): read-through caching of one key with single-flight loads,
+// stale-while-revalidate and stale-if-error. The memory tier keeps an entry for a
+// stale window after it stops being fresh (the `stale` write option) and
+// getAllowingStale reads it: this file only decides what to do with what it finds.
+//
+//   fresh hit                       -> the value
+//   stale, younger than SWR window  -> the stale value now; one background refresh
+//                                      (handed to waitUntil), its errors swallowed
+//   miss (or staler than SWR)       -> one loader call per key at a time in the isolate
+//   loader error                    -> a stale value younger than the staleIfError window,
+//                                      else the loader's error (cached only with cacheErrors)
+//
+// Entries are stored with stale = max(staleWhileRevalidate, staleIfError).
+
+import { checkKey, checkTags, toEdgeCacheError, typeName } from './cache-support.js';
+import { EdgeCacheError } from './errors.js';
+
+const OPTIONS = new Set([
+  'ttl', 'idle', 'tags', 'staleWhileRevalidate', 'staleIfError', 'waitUntil', 'cacheErrors', 'shouldCache',
+]);
+
+// Cached loader errors live in a namespace of their own, beside the values' namespace.
+const ERROR_NAMESPACE_PREFIX = 'edgecache:loader-errors:';
+
+const ignore = () => {};
+
+function invalid(message) {
+  return new EdgeCacheError('INVALID_OPTION', message);
+}
+
+/** A stale window in ms: undefined, null or 0 for none, else ms or a duration string. */
+function windowMs(name, value, durationMs) {
+  if (value === undefined || value === null || value === 0) return 0;
+  try {
+    return durationMs(value);
+  } catch (err) {
+    throw invalid(`invalid option \`${name}\`: ${err?.message ?? err}`);
+  }
+}
+
+/** Checks getOrSet options once, before anything is read or loaded. */
+export function checkGetOrSetOptions(options, durationMs) {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalid(`getOrSet options must be an object, got ${typeName(options)}`);
+  }
+  for (const name of Object.keys(options)) {
+    if (!OPTIONS.has(name)) {
+      throw invalid(`unknown getOrSet option \`${name}\` (expected ${[...OPTIONS].join(', ')})`);
+    }
+  }
+  const { waitUntil, shouldCache, cacheErrors } = options;
+  if (waitUntil !== undefined && typeof waitUntil !== 'function'
+    && !(waitUntil !== null && typeof waitUntil === 'object' && typeof waitUntil.waitUntil === 'function')) {
+    throw invalid('`waitUntil` must be a function (e.g. (p) => ctx.waitUntil(p)) or an object with a waitUntil method (ctx)');
+  }
+  if (shouldCache !== undefined && typeof shouldCache !== 'function') {
+    throw invalid('`shouldCache` must be a function (value) => boolean');
+  }
+  let errorTtl;
+  if (cacheErrors !== undefined && cacheErrors !== false) {
+    if (cacheErrors === null || typeof cacheErrors !== 'object' || cacheErrors.ttl === undefined || cacheErrors.ttl === null) {
+      throw invalid('`cacheErrors` must be { ttl } with an explicit, short TTL (ms or a duration string)');
+    }
+    errorTtl = windowMs('cacheErrors.ttl', cacheErrors.ttl, durationMs);
+    if (errorTtl === 0) throw invalid('`cacheErrors.ttl` must be more than 0');
+  }
+  if (options.ttl !== undefined && options.ttl !== null) {
+    // Checked now, so a bad TTL fails before the loader runs, not after.
+    try {
+      durationMs(options.ttl);
+    } catch (err) {
+      throw toEdgeCacheError(err);
+    }
+  }
+  const swr = windowMs('staleWhileRevalidate', options.staleWhileRevalidate, durationMs);
+  const sie = windowMs('staleIfError', options.staleIfError, durationMs);
+  return {
+    write: {
+      ttl: options.ttl,
+      idle: options.idle,
+      tags: options.tags === undefined ? undefined : checkTags(options.tags),
+      stale: Math.max(swr, sie),
+    },
+    swr,
+    sie,
+    waitUntil,
+    shouldCache,
+    errorTtl,
+  };
+}
+
+/** Hands a background promise to the host; a throwing waitUntil must not fail the read. */
+function handOver(waitUntil, promise) {
+  if (waitUntil === undefined) return;
+  try {
+    if (typeof waitUntil === 'function') waitUntil(promise);
+    else waitUntil.waitUntil(promise);
+  } catch {
+    // The refresh still runs; only its survival past the response is lost.
+  }
+}
+
+/** The error a cached loader error is rebuilt as: what was stored, marked `cached`. */
+function rebuildError(stored) {
+  const err = new Error(String(stored?.message ?? 'loader failed'));
+  if (typeof stored?.name === 'string') err.name = stored.name;
+  if (stored?.code !== undefined) err.code = stored.code;
+  err.cached = true;
+  return err;
+}
+
+/** What survives of a loader error in the cache (only plain data does). */
+function errorRecord(err) {
+  if (err !== null && typeof err === 'object') {
+    const code = err.code;
+    return {
+      name: typeof err.name === 'string' ? err.name : 'Error',
+      message: String(err.message ?? ''),
+      code: typeof code === 'string' || typeof code === 'number' ? code : undefined,
+    };
+  }
+  return { name: 'Error', message: String(err), code: undefined };
+}
+
+/**
+ * @param cache the Cache (namespace view) to read and write
+ * @param {{ flights, flightKey: string, durationMs }} ctx shared single-flight state
+ * @param {string} key
+ * @param {() => unknown} loader
+ * @param options see OPTIONS above and the README
+ */
+export async function getOrSet(cache, ctx, key, loader, options) {
+  checkKey(key);
+  if (typeof loader !== 'function') {
+    throw invalid(`getOrSet needs a loader function, got ${typeName(loader)}`);
+  }
+  const o = checkGetOrSetOptions(options, ctx.durationMs);
+
+  const found = await cache.getAllowingStale(key, o.swr);
+  if (found !== undefined && !found.stale) return found.value;
+
+  const errors = o.errorTtl === undefined ? undefined : cache.namespace(ERROR_NAMESPACE_PREFIX + cache.namespaceName);
+  const load = () => loadAndStore(cache, errors, key, loader, o);
+
+  if (found !== undefined) {
+    // Stale within the SWR window: serve it, refresh once in the background.
+    const refresh = ctx.flights.run(ctx.flightKey, load).then(ignore, ignore);
+    handOver(o.waitUntil, refresh);
+    return found.value;
+  }
+  if (errors !== undefined && !ctx.flights.inFlight(ctx.flightKey)) {
+    const failed = await errors.getAllowingStale(key, 0);
+    if (failed !== undefined) throw rebuildError(failed.value);
+  }
+  return ctx.flights.run(ctx.flightKey, load);
+}
+
+// One flight: call the loader, store its value, fall back to stale on failure.
+async function loadAndStore(cache, errors, key, loader, o) {
+  let value;
+  try {
+    value = await loader();
+  } catch (err) {
+    if (o.sie > 0) {
+      const stale = await cache.getAllowingStale(key, o.sie);
+      if (stale !== undefined) return stale.value;
+    }
+    if (errors !== undefined) {
+      // Best effort: an error that cannot be recorded is still thrown as is.
+      await errors.set(key, errorRecord(err), { ttl: o.errorTtl }).catch(ignore);
+    }
+    throw err;
+  }
+  if (o.shouldCache === undefined || o.shouldCache(value)) {
+    await cache.set(key, value, o.write);
+  }
+  return value;
+}

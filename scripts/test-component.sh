@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Proves the WASI component in real hosts with the same scenarios
+# (tests/component/scenarios.json): wasmtime (the `wasmtime` PyPI wheel, in a
+# venv under tests/component/.venv), then jco-transpiled in Node and Deno.
+# Idempotent; seconds when everything is already built and installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+T=tests/component
+WASMTIME_PY_VERSION=50.0.1
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+scripts/build-component.sh
+
+step "wasmtime $WASMTIME_PY_VERSION (Python) host"
+if ! "$T/.venv/bin/python" -c "import wasmtime.component" 2>/dev/null; then
+  python3 -m venv "$T/.venv"
+  "$T/.venv/bin/pip" install --quiet --disable-pip-version-check "wasmtime==$WASMTIME_PY_VERSION"
+fi
+"$T/.venv/bin/python" -m unittest "$T/wasmtime_host_test.py"
+
+step "jco transpile, then Node (node --test)"
+ln -sfn ../../scripts/node_modules "$T/node_modules"
+if [ ! -f "$T/jco-out/edgecache.js" ] || [ pkg/component/edgecache.wasm -nt "$T/jco-out/edgecache.js" ]; then
+  scripts/node_modules/.bin/jco transpile pkg/component/edgecache.wasm -o "$T/jco-out" --name edgecache --quiet
+fi
+node --test "$T/"
+
+step "the same transpiled component in Deno"
+(cd "$T" && ../../scripts/node_modules/.bin/deno test -A --no-check --no-lock --node-modules-dir=manual jco_host.test.mjs)
