@@ -5,17 +5,18 @@
 import { Cache, CacheCore } from './cache.js';
 import { EdgeCacheError, ErrorCode, isEdgeCacheError } from './errors.js';
 import { toEdgeCacheError } from './cache-support.js';
+import { tieredArguments, TIERED_OPTIONS } from './tiered-options.js';
 import { makeDecorators } from './decorators.js';
 
 // Options handled here; every other name goes to the wasm core, which refuses unknown ones.
-const JS_OPTIONS = new Set(['namespace']);
+const JS_OPTIONS = new Set(['namespace', ...TIERED_OPTIONS]);
 
 /**
  * @param {{ WasmCache: Function, argsKey: Function, durationMs: Function }} glue the
  *   wasm-bindgen module, already initialised
  */
 export function makeApi(glue) {
-  const { WasmCache, durationMs } = glue;
+  const { WasmCache, WasmTieredCache, durationMs } = glue;
 
   /**
    * A new cache. Options: maxEntries, maxBytes, maxValueBytes, maxKeyBytes,
@@ -39,7 +40,11 @@ export function makeApi(glue) {
     }
     let wasm;
     try {
-      wasm = new WasmCache(coreOptions);
+      // With a backend: the tiered cache (L1 here, L2 the adapter's service).
+      const tiered = tieredArguments(options);
+      wasm = tiered === undefined
+        ? new WasmCache(coreOptions)
+        : new WasmTieredCache(coreOptions, tiered.options, tiered.adapter, tiered.waitUntil);
       if (namespace !== '') wasm.namespace(namespace);
     } catch (err) {
       throw toEdgeCacheError(err);

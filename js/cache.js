@@ -17,6 +17,7 @@ import {
   decodeStored, encodeStored, entriesOf, toEdgeCacheError,
 } from './cache-support.js';
 import { EdgeCacheError } from './errors.js';
+import { splitWriteBehind } from './write-behind.js';
 import { getOrSet } from './get-or-set.js';
 import { SingleFlight } from './singleflight.js';
 
@@ -88,10 +89,13 @@ export class Cache {
     return this.#ns;
   }
 
-  // Runs one core call, turning every failure into an EdgeCacheError.
+  // Runs one core call, turning every failure into an EdgeCacheError. Over a
+  // backend (WasmTieredCache) the core answers with a Promise: its rejection is
+  // mapped the same way, and callers await either kind of answer.
   #call(fn) {
     try {
-      return fn(this.#core.wasm, this.#id());
+      const out = fn(this.#core.wasm, this.#id());
+      return out instanceof Promise ? out.catch((err) => { throw toEdgeCacheError(err); }) : out;
     } catch (err) {
       throw toEdgeCacheError(err);
     }
@@ -109,14 +113,14 @@ export class Cache {
   // ---- reads -----------------------------------------------------------
   async get(key) {
     checkKey(key);
-    const bytes = this.#call((w, ns) => w.get(ns, key));
+    const bytes = await this.#call((w, ns) => w.get(ns, key));
     return bytes === undefined ? undefined : decodeStored(bytes);
   }
 
   /** Like get, without promoting the entry, restarting its idle clock or counting a hit. */
   async peek(key) {
     checkKey(key);
-    const bytes = this.#call((w, ns) => w.peek(ns, key));
+    const bytes = await this.#call((w, ns) => w.peek(ns, key));
     return bytes === undefined ? undefined : decodeStored(bytes);
   }
 
@@ -127,7 +131,7 @@ export class Cache {
    */
   async getAllowingStale(key, maxStale) {
     checkKey(key);
-    const packed = this.#call((w, ns) => w.getAllowingStale(ns, key, maxStale));
+    const packed = await this.#call((w, ns) => w.getAllowingStale(ns, key, maxStale));
     if (packed === undefined) return undefined;
     return { value: decodeStored(packed.subarray(1)), stale: packed[0] === 1 };
   }
@@ -160,7 +164,7 @@ export class Cache {
   async getMany(keys) {
     const list = checkKeys(keys);
     // One packed buffer crosses the boundary (see benches/js/boundary.bench.mjs).
-    const packed = this.#call((w, ns) => w.getManyPacked(ns, list));
+    const packed = await this.#call((w, ns) => w.getManyPacked(ns, list));
     const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
     const out = new Array(list.length);
     let at = list.length * 4;
@@ -178,17 +182,23 @@ export class Cache {
 
   async hasMany(keys) {
     const list = checkKeys(keys);
-    const flags = this.#call((w, ns) => w.hasMany(ns, list));
+    const flags = await this.#call((w, ns) => w.hasMany(ns, list));
     return Array.from(flags, (f) => f === 1);
   }
 
   // ---- writes ----------------------------------------------------------
-  /** Stores `value`; options `{ ttl, idle, tags }`. */
+  /** Stores `value`; options `{ ttl, idle, tags }` (and `writeBehind`, `waitUntil`: js/write-behind.js). */
   async set(key, value, options) {
     checkKey(key);
-    const o = checkWriteOptions(options);
+    const split = splitWriteBehind(options);
+    const o = checkWriteOptions(split.options);
     const bytes = this.#encode(value);
-    this.#call((w, ns) => w.set(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale));
+    if (split.behind !== undefined && typeof this.#core.wasm.setBehind === 'function') {
+      const wait = split.behind.waitUntil;
+      await this.#call((w, ns) => w.setBehind(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale, wait));
+      return;
+    }
+    await this.#call((w, ns) => w.set(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale));
   }
 
   /** Stores only if the key is absent; true if stored. */
@@ -228,7 +238,7 @@ export class Cache {
       data.set(v, at);
       at += v.length;
     }
-    this.#call((w, ns) => w.setMany(ns, keys, data, lengths, o.ttl, o.idle, o.tags, o.stale));
+    await this.#call((w, ns) => w.setMany(ns, keys, data, lengths, o.ttl, o.idle, o.tags, o.stale));
   }
 
   // ---- removal ---------------------------------------------------------
@@ -294,13 +304,13 @@ export class Cache {
   async incr(key, delta = 1) {
     checkKey(key);
     const step = checkDelta(delta);
-    return counterResult(this.#call((w, ns) => w.incr(ns, key, step)));
+    return counterResult(await this.#call((w, ns) => w.incr(ns, key, step)));
   }
 
   async decr(key, delta = 1) {
     checkKey(key);
     const step = checkDelta(delta);
-    return counterResult(this.#call((w, ns) => w.decr(ns, key, step)));
+    return counterResult(await this.#call((w, ns) => w.decr(ns, key, step)));
   }
 
   // ---- patterns --------------------------------------------------------
@@ -321,6 +331,38 @@ export class Cache {
   }
 
   // ---- observation -----------------------------------------------------
+  /**
+   * Over a backend: calls fn(event) for each backend failure ({ type: 'backend-error',
+   * op, attempt, error }, error.cause being the adapter's exception), corrupt entry
+   * ({ type: 'corrupt-entry', key, error }) and breaker change ('breaker-open',
+   * 'breaker-close'). Exceptions thrown by fn are ignored. Resolves to an
+   * unsubscribe function; on a memory-only cache no event ever comes.
+   */
+  async onEvent(fn) {
+    if (typeof fn !== 'function') {
+      throw new EdgeCacheError('INVALID_OPTION', 'onEvent needs a function');
+    }
+    const core = this.#core;
+    core.eventListeners ??= new Set();
+    if (typeof core.wasm.onEvent === 'function' && !core.eventsWired) {
+      this.#call((w) => w.onEvent((event) => {
+        if (event.error !== undefined) event.error = toEdgeCacheError(event.error);
+        for (const listener of core.eventListeners) {
+          try {
+            listener(event);
+          } catch {
+            // A failing listener must not break the cache or the other listeners.
+          }
+        }
+      }));
+      core.eventsWired = true;
+    }
+    core.eventListeners.add(fn);
+    return () => {
+      core.eventListeners.delete(fn);
+    };
+  }
+
   /** Counters of the whole cache (all namespaces). */
   async stats() {
     return this.#call((w) => w.stats());

@@ -33,4 +33,10 @@ if [ ! -f "$stamp" ] || [ scripts/package.json -nt "$stamp" ] || [ scripts/packa
   (cd scripts && npm install --no-audit --no-fund --loglevel=error)
 fi
 
+# redis-server for the Redis-over-HTTP backend tests (scripts/test-backends.sh).
+if ! command -v redis-server >/dev/null; then
+  say "installing redis-server (Debian)"
+  apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+fi
+
 say "tools ready"

@@ -431,7 +431,7 @@ fn count(n: u64) -> f64 {
 
 /// Packs optional values: per value a u32 LE length (`u32::MAX` = missing),
 /// then the values back to back.
-fn pack_values(values: &[Option<Vec<u8>>]) -> Result<Vec<u8>> {
+pub(crate) fn pack_values(values: &[Option<Vec<u8>>]) -> Result<Vec<u8>> {
     let data: usize = values.iter().flatten().map(Vec::len).sum();
     let mut out = Vec::with_capacity(values.len().saturating_mul(4).saturating_add(data));
     for value in values {

@@ -10,8 +10,14 @@ mod js;
 #[cfg(feature = "js")]
 mod js_args;
 #[cfg(feature = "js")]
+mod js_backend;
+#[cfg(feature = "js")]
 mod js_error;
 #[cfg(feature = "js")]
 mod js_functions;
 #[cfg(feature = "js")]
 mod js_options;
+#[cfg(feature = "js")]
+mod js_tiered;
+#[cfg(feature = "js")]
+mod js_tiered_options;

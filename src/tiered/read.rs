@@ -26,7 +26,7 @@ impl<B: Backend> TieredCache<B> {
     /// L1 or L2. Backend trouble is a miss (counted, reported), never an error;
     /// errors are only for invalid arguments.
     pub async fn get(&self, ns: &str, key: &str) -> Result<Option<Vec<u8>>> {
-        match self.read(ns, key, false).await? {
+        match self.read(ns, key, 0).await? {
             Lookup::Fresh(value) => Ok(Some(value)),
             Lookup::Stale(_) | Lookup::Miss => Ok(None),
         }
@@ -35,15 +35,21 @@ impl<B: Backend> TieredCache<B> {
     /// Fresh, stale (inside its stale window) or miss, across both tiers. When
     /// L2 cannot be reached, a stale L1 copy is returned (stale-if-error).
     pub async fn lookup(&self, ns: &str, key: &str) -> Result<Lookup> {
-        self.read(ns, key, true).await
+        self.read(ns, key, u64::MAX).await
     }
 
-    async fn read(&self, ns: &str, key: &str, allow_stale: bool) -> Result<Lookup> {
+    /// [`TieredCache::lookup`] that serves a stale entry only if it stopped
+    /// being fresh less than `max_stale_ms` ago (the meaning of the memory
+    /// tier's `get_allowing_stale`, so both caches answer alike); 0 = fresh only.
+    pub async fn lookup_within(&self, ns: &str, key: &str, max_stale_ms: u64) -> Result<Lookup> {
+        self.read(ns, key, max_stale_ms).await
+    }
+
+    async fn read(&self, ns: &str, key: &str, max_stale: u64) -> Result<Lookup> {
         check_namespace(ns)?;
         let l1_found = {
             let mut l1 = self.l1.borrow_mut();
             let handle = l1.namespace(ns)?;
-            let max_stale = if allow_stale { u64::MAX } else { 0 };
             l1.get_allowing_stale(handle, key, max_stale)?
                 .map(|(record, freshness)| (record.into_owned(), freshness))
         };
@@ -69,7 +75,8 @@ impl<B: Backend> TieredCache<B> {
             L2Read::Unavailable => return Ok(stale_copy.map_or(Lookup::Miss, Lookup::Stale)),
         };
         let fresh = envelope.is_fresh(now);
-        let servable = fresh || (allow_stale && envelope.is_servable_stale(now));
+        let stale_age = envelope.expires_at.map_or(0, |at| now.saturating_sub(at));
+        let servable = fresh || (envelope.is_servable_stale(now) && stale_age < max_stale);
         if !servable || !self.tags_current(ns, &envelope.tags).await {
             self.count(|s| s.misses = s.misses.saturating_add(1));
             return Ok(Lookup::Miss);

@@ -44,7 +44,7 @@ test('EdgeCacheError carries code, name, message and cause', () => {
 test('ErrorCode lists the Rust core codes plus UNSUPPORTED_VALUE', () => {
   const rust = ['INVALID_KEY', 'VALUE_TOO_LARGE', 'INVALID_TTL', 'INVALID_OPTION', 'NOT_AN_INTEGER', 'OVERFLOW',
     'INVALID_PATTERN', 'CORRUPT_DATA', 'UNSUPPORTED_VERSION', 'DECOMPRESSION_LIMIT', 'LIMIT_EXCEEDED', 'CLOSED',
-    'BACKEND_ERROR', 'BACKEND_TIMEOUT'];
+    'BACKEND_ERROR', 'BACKEND_TIMEOUT', 'UNSUPPORTED'];
   assert.deepEqual(Object.keys(ErrorCode).sort(), [...rust, 'UNSUPPORTED_VALUE'].sort());
   for (const [k, v] of Object.entries(ErrorCode)) assert.equal(k, v);
   assert.ok(Object.isFrozen(ErrorCode));

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The backend conformance suite (tests/backends/cases.mjs) on the real services,
+# from the packed tarball: Workers KV in workerd (miniflare), Deno KV on a temp
+# file under deno, Redis over HTTP (a redis-server started here behind the
+# Upstash-protocol endpoint, itself checked with @upstash/redis), and the memory
+# backend in Node. Exits non-zero on any failure.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BIN="$ROOT/scripts/node_modules/.bin"
+[ -x "$BIN/deno" ] && [ -d "$ROOT/scripts/node_modules/@upstash/redis" ] \
+  || npm install --prefix "$ROOT/scripts" --no-audit --no-fund --loglevel=error
+command -v redis-server >/dev/null || { echo "redis-server is missing: run scripts/setup.sh" >&2; exit 1; }
+
+# ---- build if any source is newer than the built package ---------------------
+WASM="$ROOT/pkg/edgecache_bg.wasm"
+if [ ! -f "$WASM" ] || [ -n "$(find src js pkg-templates Cargo.toml Cargo.lock scripts/build.sh -newer "$WASM" -type f -print -quit)" ]; then
+  scripts/build.sh
+fi
+
+# ---- pack and install into a fixture project ----------------------------------
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+TARBALL="$(cd "$WORK" && npm pack "$ROOT/pkg" --silent)"
+FIXTURE="$WORK/fixture"
+mkdir -p "$FIXTURE"
+cat >"$FIXTURE/package.json" <<JSON
+{ "name": "edgecache-backend-fixture", "private": true, "type": "module",
+  "dependencies": { "edgecache": "file:../$TARBALL" } }
+JSON
+cat >"$FIXTURE/load.mjs" <<'JS'
+import * as core from 'edgecache';
+import * as adapters from 'edgecache/adapters';
+export default { ...core, ...adapters };
+JS
+(cd "$FIXTURE" && npm install --no-audit --no-fund --silent --offline)
+export EDGECACHE_FIXTURE="$FIXTURE"
+
+status=0
+echo "== upstash endpoint vs @upstash/redis (real redis-server)"
+node --test --test-reporter=dot tests/backends/upstash-endpoint.test.mjs || status=1
+echo "== node: memory backend and redis over HTTP (real redis-server)"
+node --test --test-reporter=dot tests/backends/node.test.mjs || status=1
+echo "== deno: Deno KV on a temporary file"
+(cd "$FIXTURE" && "$BIN/deno" test --quiet --reporter=dot --unstable-kv --allow-read --allow-write --allow-env \
+  --node-modules-dir=manual "$ROOT/tests/backends/deno.test.mjs") || status=1
+echo "== workerd: Workers KV through miniflare"
+node --test --test-reporter=dot tests/backends/workerd.test.mjs || status=1
+
+if [ "$status" -ne 0 ]; then echo "test-backends: FAILED" >&2; else echo "test-backends: all backends passed"; fi
+exit "$status"

@@ -1,0 +1,726 @@
+//! `WasmTieredCache`: the core's [`TieredCache`] (memory tier in front of a
+//! JS backend adapter) exported to JS.
+//!
+//! It has the method names and argument conventions of `WasmCache`, so the
+//! one JS `Cache` class drives either; here the methods return Promises.
+//! What a tiered cache cannot do (per-entry TTL queries, counters, idle
+//! expiry, key listing) throws UNSUPPORTED synchronously, which the JS layer
+//! turns into a rejection.
+//!
+//! - The cache lives in an `Rc` moved into each method's future; the core
+//!   never holds a `RefCell` borrow across an `.await`, so overlapping calls
+//!   (Promise.all) work.
+//! - Backend trouble never rejects a read or a write: L1 serves, the failure
+//!   is counted in `stats()` and queued for the `onEvent` listener, which is
+//!   called after the core call (never inside it). Its `error` is an
+//!   EdgeCacheError-shaped error whose `cause` is the adapter's own exception.
+//! - Write-behind: `setBehind` resolves once L1 has the entry and hands the
+//!   L2 write (a Promise that never rejects) to `waitUntil`.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::bindings::js::pack_values;
+use crate::bindings::js_args::{as_function, as_strs, required_ttl, ttl_arg, unpack_values};
+use crate::bindings::js_backend::{Causes, JsBackend};
+use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
+use crate::bindings::js_options::read_options;
+use crate::bindings::js_tiered_options::read_tiered_options;
+use crate::clock::Clock;
+use crate::error::{CacheError, Result};
+use crate::key::validate_key;
+use crate::memory::Ttl;
+use crate::tiered::layout::check_namespace;
+use crate::tiered::{
+    BreakerState, Lease, Lookup, TieredCache, TieredConfig, TieredEvent, WriteOptions,
+};
+
+/// The host clock: `Date.now()` or the `now` option, read at every core
+/// request (latencies are measured with it). A bad reading repeats the last good one.
+struct HostClock {
+    now: Option<Function>,
+    last: Cell<u64>,
+}
+
+impl Clock for HostClock {
+    fn now_ms(&self) -> u64 {
+        let ms = match &self.now {
+            None => js_sys::Date::now(),
+            Some(f) => f
+                .call0(&JsValue::UNDEFINED)
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(f64::NAN),
+        };
+        if ms.is_finite() && ms >= 0.0 {
+            // Finite and non-negative: the cast saturates, never traps.
+            self.last.set(ms as u64);
+        }
+        self.last.get()
+    }
+}
+
+/// An event waiting for delivery to the JS listener.
+enum HostEvent {
+    BackendFailure {
+        op: &'static str,
+        attempt: u32,
+        code: &'static str,
+        message: String,
+        cause: Option<u32>,
+    },
+    CorruptEntry {
+        key: String,
+        code: &'static str,
+        message: String,
+    },
+    BreakerOpened,
+    BreakerClosed,
+}
+
+struct Inner {
+    cache: TieredCache<JsBackend>,
+    causes: Causes,
+    events: Rc<RefCell<Vec<HostEvent>>>,
+    listener: RefCell<Option<Function>>,
+    namespaces: RefCell<Vec<String>>,
+    wait_until: Option<Function>,
+}
+
+impl Inner {
+    fn ns(&self, id: u32) -> JsResult<String> {
+        let names = self.namespaces.try_borrow().map_err(|_| busy())?;
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| names.get(i).cloned())
+            .ok_or_else(|| {
+                to_js(&CacheError::InvalidOption {
+                    name: "namespace",
+                    reason: format!("no namespace has id {id}"),
+                })
+            })
+    }
+
+    fn l1_entries(&self) -> u64 {
+        self.cache.with_l1(|t| t.stats().entries)
+    }
+
+    /// Hands queued events to the listener; its exceptions are ignored.
+    fn deliver(&self) {
+        let queued = match self.events.try_borrow_mut() {
+            Ok(mut queue) if !queue.is_empty() => std::mem::take(&mut *queue),
+            _ => return,
+        };
+        let listener = self.listener.try_borrow().ok().and_then(|l| l.clone());
+        let Some(listener) = listener else { return };
+        for event in queued {
+            let object = self.event_object(event);
+            let _ = listener.call1(&JsValue::UNDEFINED, &object);
+        }
+    }
+
+    fn event_object(&self, event: HostEvent) -> JsValue {
+        let object = Object::new();
+        let set = |name: &str, value: JsValue| {
+            let _ = Reflect::set(&object, &name.into(), &value);
+        };
+        match event {
+            HostEvent::BackendFailure {
+                op,
+                attempt,
+                code,
+                message,
+                cause,
+            } => {
+                let cause = cause.and_then(|id| self.causes.try_borrow_mut().ok()?.take(id));
+                set("type", "backend-error".into());
+                set("op", op.into());
+                set("attempt", attempt.into());
+                set("error", error_with_code(code, &message, cause.as_ref()));
+            }
+            HostEvent::CorruptEntry { key, code, message } => {
+                set("type", "corrupt-entry".into());
+                set("key", key.into());
+                set("error", error_with_code(code, &message, None));
+            }
+            HostEvent::BreakerOpened => set("type", "breaker-open".into()),
+            HostEvent::BreakerClosed => set("type", "breaker-close".into()),
+        }
+        object.into()
+    }
+}
+
+/// A memory tier in front of a JS backend adapter, owned by JS.
+#[wasm_bindgen]
+pub struct WasmTieredCache {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl WasmTieredCache {
+    /// `options`: the memory options of `WasmCache`; `tiered`: prefix, retries,
+    /// retryBaseMs, retryMaxMs, breakerThreshold, breakerCooldownMs, l1MaxTtl,
+    /// tagCacheMs, chunking, maxChunks, seed; `adapter`: see js_backend.rs;
+    /// `wait_until`: a function given each write-behind Promise, or undefined.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        options: JsValue,
+        tiered: JsValue,
+        adapter: JsValue,
+        wait_until: JsValue,
+    ) -> JsResult<WasmTieredCache> {
+        let host = js(read_options(&options))?;
+        let mut config = TieredConfig {
+            memory: host.config,
+            // Varies per isolate, so lease tokens and chunk ids of isolates differ.
+            seed: (js_sys::Math::random() * 9.0e15) as u64 ^ js_sys::Date::now() as u64,
+            ..TieredConfig::default()
+        };
+        js(read_tiered_options(&tiered, &mut config))?;
+        let wait_until = optional_function("waitUntil", &wait_until)?;
+        let causes = Causes::default();
+        let backend = js(JsBackend::new(adapter, Rc::clone(&causes)))?;
+        let clock = Rc::new(HostClock {
+            now: host.now,
+            last: Cell::new(0),
+        });
+        let mut cache = js(TieredCache::new(config, backend, clock))?;
+        let events: Rc<RefCell<Vec<HostEvent>>> = Rc::default();
+        let queue = Rc::clone(&events);
+        cache.set_event_hook(Some(Box::new(move |event: &TieredEvent<'_>| {
+            if let Ok(mut queue) = queue.try_borrow_mut() {
+                queue.push(host_event(event));
+            }
+        })));
+        Ok(WasmTieredCache {
+            inner: Rc::new(Inner {
+                cache,
+                causes,
+                events,
+                listener: RefCell::new(None),
+                namespaces: RefCell::new(vec![String::new()]),
+                wait_until,
+            }),
+        })
+    }
+
+    /// The id of the namespace called `name`.
+    pub fn namespace(&self, name: &str) -> JsResult<u32> {
+        js(check_namespace(name))?;
+        let mut names = self.inner.namespaces.try_borrow_mut().map_err(|_| busy())?;
+        let at = match names.iter().position(|n| n == name) {
+            Some(at) => at,
+            None => {
+                names.push(name.to_string());
+                names.len().saturating_sub(1)
+            }
+        };
+        u32::try_from(at).map_err(|_| {
+            to_js(&CacheError::LimitExceeded {
+                what: "namespaces",
+                limit: u64::from(u32::MAX),
+            })
+        })
+    }
+
+    /// The fresh value from L1 or L2, or `undefined`.
+    pub fn get(&self, ns: u32, key: String) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let value = js(c.cache.get(&name, &key).await)?;
+            Ok(value.map_or(JsValue::UNDEFINED, |v| {
+                Uint8Array::from(v.as_slice()).into()
+            }))
+        })
+    }
+
+    /// Like `WasmCache.getAllowingStale`: `undefined`, or a freshness byte
+    /// (0 fresh, 1 stale) then the value; stale only if it stopped being fresh
+    /// less than `max_stale` (ms or "5m") ago, in either tier.
+    #[wasm_bindgen(js_name = getAllowingStale)]
+    pub fn get_allowing_stale(&self, ns: u32, key: String, max_stale: JsValue) -> Promise {
+        let max_stale = stale_window(&max_stale).map(|ms| ms.unwrap_or(0));
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let max_stale = js(max_stale)?;
+            let (stale, value) = match js(c.cache.lookup_within(&name, &key, max_stale).await)? {
+                Lookup::Fresh(v) => (0, v),
+                Lookup::Stale(v) => (1, v),
+                Lookup::Miss => return Ok(JsValue::UNDEFINED),
+            };
+            let mut out = Vec::with_capacity(value.len().saturating_add(1));
+            out.push(stale);
+            out.extend_from_slice(&value);
+            Ok(Uint8Array::from(out.as_slice()).into())
+        })
+    }
+
+    pub fn has(&self, ns: u32, key: String) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            Ok(js(c.cache.get(&name, &key).await)?.is_some().into())
+        })
+    }
+
+    /// `getMany` as one buffer, laid out like `WasmCache.getManyPacked`.
+    #[wasm_bindgen(js_name = getManyPacked)]
+    pub fn get_many_packed(&self, ns: u32, keys: Vec<String>) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let mut values = Vec::with_capacity(keys.len());
+            for key in &keys {
+                values.push(js(c.cache.get(&name, key).await)?);
+            }
+            Ok(Uint8Array::from(js(pack_values(&values))?.as_slice()).into())
+        })
+    }
+
+    /// One byte (0 or 1) per key.
+    #[wasm_bindgen(js_name = hasMany)]
+    pub fn has_many(&self, ns: u32, keys: Vec<String>) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let mut flags = Vec::with_capacity(keys.len());
+            for key in &keys {
+                flags.push(u8::from(js(c.cache.get(&name, key).await)?.is_some()));
+            }
+            Ok(Uint8Array::from(flags.as_slice()).into())
+        })
+    }
+
+    /// Write-through: resolves after L1 and L2 (an L2 failure is an event, not a rejection).
+    #[allow(clippy::too_many_arguments)]
+    pub fn set(
+        &self,
+        ns: u32,
+        key: String,
+        value: Vec<u8>,
+        ttl: JsValue,
+        idle: JsValue,
+        tags: Option<Vec<String>>,
+        stale: JsValue,
+    ) -> JsResult<Promise> {
+        let write = Write::read(&ttl, &idle, tags, &stale)?;
+        Ok(self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let tags = as_strs(&write.tags);
+            let opts = write.options(&tags);
+            js(c.cache.set(&name, &key, &value, &opts).await)?;
+            Ok(JsValue::UNDEFINED)
+        }))
+    }
+
+    /// Write-behind: resolves once L1 has the entry; the L2 write is handed to
+    /// `wait_until` (this call's, else the cache's) as a Promise that never rejects.
+    #[wasm_bindgen(js_name = setBehind)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_behind(
+        &self,
+        ns: u32,
+        key: String,
+        value: Vec<u8>,
+        ttl: JsValue,
+        idle: JsValue,
+        tags: Option<Vec<String>>,
+        stale: JsValue,
+        wait_until: JsValue,
+    ) -> JsResult<Promise> {
+        let write = Write::read(&ttl, &idle, tags, &stale)?;
+        let wait_until = optional_function("waitUntil", &wait_until)?;
+        Ok(self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let tags = as_strs(&write.tags);
+            let opts = write.options(&tags);
+            let pending = js(c.cache.set_behind(&name, &key, &value, &opts).await)?;
+            let flusher = Rc::clone(&c);
+            let flush = future_to_promise(async move {
+                flusher.cache.flush(pending).await;
+                flusher.deliver();
+                Ok(JsValue::UNDEFINED)
+            });
+            if let Some(wait) = wait_until.or_else(|| c.wait_until.clone()) {
+                // A refusing waitUntil (called too late) must not fail the write:
+                // the flush runs anyway.
+                let _ = wait.call1(&JsValue::UNDEFINED, &flush);
+            }
+            Ok(JsValue::UNDEFINED)
+        }))
+    }
+
+    /// Stores every key with its value sliced from `data` by `lengths`; keys
+    /// and sizes are all checked before any is stored.
+    #[wasm_bindgen(js_name = setMany)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_many(
+        &self,
+        ns: u32,
+        keys: Vec<String>,
+        data: Vec<u8>,
+        lengths: Vec<u32>,
+        ttl: JsValue,
+        idle: JsValue,
+        tags: Option<Vec<String>>,
+        stale: JsValue,
+    ) -> JsResult<Promise> {
+        let write = Write::read(&ttl, &idle, tags, &stale)?;
+        let items: Vec<(String, Vec<u8>)> = js(unpack_values(&keys, &data, &lengths))?
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_vec()))
+            .collect();
+        let (max_key, max_value) = self.inner.cache.with_l1(|t| {
+            let c = t.config();
+            (c.max_key_bytes, c.max_value_bytes)
+        });
+        for (key, value) in &items {
+            js(validate_key(key, max_key))?;
+            if value.len() as u64 > max_value {
+                return Err(to_js(&CacheError::ValueTooLarge {
+                    size: value.len() as u64,
+                    limit: max_value,
+                }));
+            }
+        }
+        Ok(self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let tags = as_strs(&write.tags);
+            let opts = write.options(&tags);
+            for (key, value) in &items {
+                js(c.cache.set(&name, key, value, &opts).await)?;
+            }
+            Ok(JsValue::UNDEFINED)
+        }))
+    }
+
+    /// Removes the key from both tiers; true if this isolate's L1 held it
+    /// (whether L2 held it is not asked: that would cost a read).
+    pub fn delete(&self, ns: u32, key: String) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let had = c.cache.with_l1(|t| {
+                t.namespace(&name)
+                    .and_then(|h| t.has(h, &key))
+                    .unwrap_or(false)
+            });
+            js(c.cache.delete(&name, &key).await)?;
+            Ok(had.into())
+        })
+    }
+
+    /// How many of `keys` this isolate's L1 held (all are removed from both tiers).
+    #[wasm_bindgen(js_name = deleteMany)]
+    pub fn delete_many(&self, ns: u32, keys: Vec<String>) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let before = c.l1_entries();
+            for key in &keys {
+                js(c.cache.delete(&name, key).await)?;
+            }
+            Ok(count(before.saturating_sub(c.l1_entries())))
+        })
+    }
+
+    /// Removes matching keys from both tiers (needs a backend that lists keys);
+    /// resolves to the number removed from L1.
+    #[wasm_bindgen(js_name = deleteMatching)]
+    pub fn delete_matching(&self, ns: u32, pattern: String) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let before = c.l1_entries();
+            js(c.cache.delete_matching(&name, &pattern).await)?;
+            Ok(count(before.saturating_sub(c.l1_entries())))
+        })
+    }
+
+    #[wasm_bindgen(js_name = clearNamespace)]
+    pub fn clear_namespace(&self, ns: u32) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let before = c.l1_entries();
+            js(c.cache.clear_namespace(&name).await)?;
+            Ok(count(before.saturating_sub(c.l1_entries())))
+        })
+    }
+
+    /// Removes everything under this cache's prefix, in both tiers.
+    pub fn clear(&self) -> Promise {
+        self.run(move |c| async move {
+            let before = c.l1_entries();
+            js(c.cache.clear().await)?;
+            Ok(count(before.saturating_sub(c.l1_entries())))
+        })
+    }
+
+    /// Invalidates tags in every isolate sharing the backend.
+    #[wasm_bindgen(js_name = invalidateTags)]
+    pub fn invalidate_tags(&self, ns: u32, tags: Vec<String>) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            let before = c.l1_entries();
+            let list = as_strs(&tags);
+            js(c.cache.invalidate_tags(&name, &list).await)?;
+            Ok(count(before.saturating_sub(c.l1_entries())))
+        })
+    }
+
+    /// Reclaims expired L1 entries now.
+    #[wasm_bindgen(js_name = purgeExpired)]
+    pub fn purge_expired(&self) -> f64 {
+        num(self.inner.cache.with_l1(|t| t.purge_expired()))
+    }
+
+    /// 'acquired', 'busy' or 'unavailable' (no atomic backend, or L2 down).
+    #[wasm_bindgen(js_name = tryLease)]
+    pub fn try_lease(&self, ns: u32, key: String, ttl: JsValue) -> JsResult<Promise> {
+        let ttl_ms = js(required_ttl(&ttl))?;
+        Ok(self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            Ok(match js(c.cache.try_lease(&name, &key, ttl_ms).await)? {
+                Lease::Acquired { .. } => "acquired",
+                Lease::Busy => "busy",
+                Lease::Unavailable => "unavailable",
+            }
+            .into())
+        }))
+    }
+
+    #[wasm_bindgen(js_name = releaseLease)]
+    pub fn release_lease(&self, ns: u32, key: String) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            js(c.cache.release_lease(&name, &key).await)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// The L1 counters (named as in `WasmCache.stats`), `l2` counters and `breaker`.
+    pub fn stats(&self) -> JsResult<Object> {
+        let s = self.inner.cache.stats();
+        let object = Object::new();
+        for (name, value) in [
+            ("hits", num(s.l1.hits)),
+            ("staleHits", num(s.l1.stale_hits)),
+            ("misses", num(s.l1.misses)),
+            ("sets", num(s.l1.sets)),
+            ("deletes", num(s.l1.deletes)),
+            ("evictionsCapacity", num(s.l1.evictions_capacity)),
+            ("evictionsExpired", num(s.l1.evictions_expired)),
+            ("evictionsExplicit", num(s.l1.evictions_explicit)),
+            ("entries", num(s.l1.entries)),
+            ("bytes", num(s.l1.bytes)),
+            ("hitRatio", s.l1.hit_ratio()),
+        ] {
+            Reflect::set(&object, &name.into(), &value.into())?;
+        }
+        let l2 = Object::new();
+        let latency_avg = if s.l2.latency_count == 0 {
+            0.0
+        } else {
+            s.l2.latency_sum_ms as f64 / s.l2.latency_count as f64
+        };
+        for (name, value) in [
+            ("hits", num(s.l2.hits)),
+            ("staleHits", num(s.l2.stale_hits)),
+            ("misses", num(s.l2.misses)),
+            ("writes", num(s.l2.writes)),
+            ("errors", num(s.l2.errors)),
+            ("timeouts", num(s.l2.timeouts)),
+            ("corrupt", num(s.l2.corrupt)),
+            ("retries", num(s.l2.retries)),
+            ("rejected", num(s.l2.rejected)),
+            ("calls", num(s.l2.latency_count)),
+            ("latencyAvgMs", latency_avg),
+            ("latencyMaxMs", num(s.l2.latency_max_ms)),
+        ] {
+            Reflect::set(&l2, &name.into(), &value.into())?;
+        }
+        Reflect::set(&object, &"l2".into(), &l2)?;
+        let breaker = match s.breaker {
+            BreakerState::Closed { .. } => "closed",
+            BreakerState::Open { .. } => "open",
+            BreakerState::HalfOpen { .. } => "half-open",
+        };
+        Reflect::set(&object, &"breaker".into(), &breaker.into())?;
+        Ok(object)
+    }
+
+    /// Calls `listener(event)` for backend failures, corrupt entries and
+    /// breaker changes (see the module docs); `undefined` removes it.
+    #[wasm_bindgen(js_name = onEvent)]
+    pub fn on_event(&self, listener: JsValue) -> JsResult<()> {
+        let listener = optional_function("onEvent", &listener)?;
+        let mut slot = self.inner.listener.try_borrow_mut().map_err(|_| busy())?;
+        *slot = listener;
+        Ok(())
+    }
+
+    // ---- what a tiered cache does not offer ------------------------------
+    pub fn peek(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
+        unsupported("peek on a cache with a backend (use get)")
+    }
+
+    pub fn ttl(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
+        unsupported("ttl on a cache with a backend")
+    }
+
+    pub fn expire(&self, _ns: u32, _key: String, _ttl: JsValue) -> JsResult<JsValue> {
+        unsupported("expire on a cache with a backend (set the value again)")
+    }
+
+    pub fn persist(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
+        unsupported("persist on a cache with a backend (set the value again)")
+    }
+
+    pub fn touch(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
+        unsupported("touch on a cache with a backend")
+    }
+
+    pub fn incr(&self, _ns: u32, _key: String, _delta: JsValue) -> JsResult<JsValue> {
+        unsupported("counters on a cache with a backend")
+    }
+
+    pub fn decr(&self, _ns: u32, _key: String, _delta: JsValue) -> JsResult<JsValue> {
+        unsupported("counters on a cache with a backend")
+    }
+
+    pub fn add(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
+        unsupported("add on a cache with a backend")
+    }
+
+    pub fn replace(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
+        unsupported("replace on a cache with a backend")
+    }
+
+    pub fn keys(&self, _ns: u32, _pattern: String) -> JsResult<JsValue> {
+        unsupported("listing keys of a cache with a backend")
+    }
+
+    #[wasm_bindgen(js_name = countMatching)]
+    pub fn count_matching(&self, _ns: u32, _pattern: String) -> JsResult<JsValue> {
+        unsupported("counting keys of a cache with a backend")
+    }
+
+    #[wasm_bindgen(js_name = onRemoval)]
+    pub fn on_removal(&self, _listener: JsValue) -> JsResult<JsValue> {
+        unsupported("removal listeners on a cache with a backend (use onEvent)")
+    }
+}
+
+impl WasmTieredCache {
+    /// Runs one async operation on a clone of the cache handle, delivering
+    /// queued events when it ends (whether it succeeded or not).
+    fn run<F, Fut>(&self, op: F) -> Promise
+    where
+        F: FnOnce(Rc<Inner>) -> Fut,
+        Fut: Future<Output = JsResult<JsValue>> + 'static,
+    {
+        let inner = Rc::clone(&self.inner);
+        let future = op(Rc::clone(&inner));
+        future_to_promise(async move {
+            let out = future.await;
+            inner.deliver();
+            out
+        })
+    }
+}
+
+/// The per-write arguments, read before any await.
+struct Write {
+    ttl: Ttl,
+    stale_ms: Option<u64>,
+    tags: Vec<String>,
+}
+
+impl Write {
+    fn read(
+        ttl: &JsValue,
+        idle: &JsValue,
+        tags: Option<Vec<String>>,
+        stale: &JsValue,
+    ) -> JsResult<Write> {
+        if !idle.is_undefined() {
+            return Err(to_js(&CacheError::Unsupported {
+                what: "idle expiry on a cache with a backend",
+            }));
+        }
+        Ok(Write {
+            ttl: js(ttl_arg(ttl))?,
+            stale_ms: js(stale_window(stale))?,
+            tags: tags.unwrap_or_default(),
+        })
+    }
+
+    fn options<'a>(&self, tags: &'a [&'a str]) -> WriteOptions<'a> {
+        WriteOptions {
+            ttl: self.ttl,
+            stale_ms: self.stale_ms,
+            tags,
+        }
+    }
+}
+
+/// A stale window: `undefined`, `null` or 0 for none, else ms or a duration string.
+fn stale_window(value: &JsValue) -> Result<Option<u64>> {
+    if value.is_undefined() || value.is_null() || value.as_f64() == Some(0.0) {
+        return Ok(None);
+    }
+    required_ttl(value).map(Some)
+}
+
+fn host_event(event: &TieredEvent<'_>) -> HostEvent {
+    match event {
+        TieredEvent::BackendFailure { op, attempt, error } => {
+            let public = error.to_cache_error(op.name());
+            HostEvent::BackendFailure {
+                op: op.name(),
+                attempt: *attempt,
+                code: public.code(),
+                message: public.to_string(),
+                cause: error.cause,
+            }
+        }
+        TieredEvent::CorruptEntry { key, error } => HostEvent::CorruptEntry {
+            key: (*key).to_string(),
+            code: error.code(),
+            message: error.to_string(),
+        },
+        TieredEvent::BreakerOpened => HostEvent::BreakerOpened,
+        TieredEvent::BreakerClosed => HostEvent::BreakerClosed,
+    }
+}
+
+fn optional_function(name: &'static str, value: &JsValue) -> JsResult<Option<Function>> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    as_function(value).map(Some).ok_or_else(|| {
+        to_js(&CacheError::InvalidOption {
+            name,
+            reason: "expected a function".to_string(),
+        })
+    })
+}
+
+fn unsupported(what: &'static str) -> JsResult<JsValue> {
+    Err(to_js(&CacheError::Unsupported { what }))
+}
+
+fn busy() -> JsValue {
+    to_js(&CacheError::LimitExceeded {
+        what: "re-entrant calls into one cache",
+        limit: 1,
+    })
+}
+
+/// A count as a JS number (exact below 2^53, which any count here is).
+fn count(n: u64) -> JsValue {
+    JsValue::from_f64(num(n))
+}
+
+fn num(n: u64) -> f64 {
+    n as f64
+}

@@ -1,0 +1,108 @@
+//! The tiered options of `WasmTieredCache` (the memory options are read by
+//! `js_options.rs`), read strictly like those: an unknown name or a wrong type
+//! is an `INVALID_OPTION` error. The JS layer flattens its friendlier shapes
+//! (`breaker: { threshold, cooldownMs }`, `retries: { count, baseMs, maxMs }`)
+//! into these names.
+
+use js_sys::{Array, Object};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::bindings::js_args::{required_ttl, type_name};
+use crate::error::{CacheError, Result};
+use crate::tiered::TieredConfig;
+
+fn invalid(name: &'static str, reason: impl Into<String>) -> CacheError {
+    CacheError::InvalidOption {
+        name,
+        reason: reason.into(),
+    }
+}
+
+/// Applies the tiered options in `options` to `config` (its memory part is set
+/// by the caller). `undefined` and `null` mean all defaults.
+pub(crate) fn read_tiered_options(options: &JsValue, config: &mut TieredConfig) -> Result<()> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(());
+    }
+    let Some(object) = options.dyn_ref::<Object>() else {
+        return Err(invalid(
+            "options",
+            format!("expected an object, got {}", type_name(options)),
+        ));
+    };
+    for pair in Object::entries(object).iter() {
+        let pair: Array = pair.unchecked_into();
+        let name = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        if value.is_undefined() {
+            continue;
+        }
+        apply(config, &name, &value)?;
+    }
+    Ok(())
+}
+
+fn apply(config: &mut TieredConfig, name: &str, value: &JsValue) -> Result<()> {
+    match name {
+        "prefix" => {
+            config.prefix = value
+                .as_string()
+                .ok_or_else(|| invalid("prefix", "expected a string"))?;
+        }
+        "retries" => config.retry.retries = small("retries", value)?,
+        "retryBaseMs" => config.retry.base_ms = duration("retryBaseMs", value)?,
+        "retryMaxMs" => config.retry.max_ms = duration("retryMaxMs", value)?,
+        "breakerThreshold" => config.breaker_threshold = small("breakerThreshold", value)?,
+        "breakerCooldownMs" => config.breaker_cooldown_ms = duration("breakerCooldownMs", value)?,
+        "l1MaxTtl" => {
+            config.l1_max_ttl_ms = if value.is_null() {
+                None
+            } else {
+                Some(duration("l1MaxTtl", value)?)
+            };
+        }
+        "tagCacheMs" => config.tag_cache_ms = duration("tagCacheMs", value)?,
+        "chunking" => {
+            config.chunking = value
+                .as_bool()
+                .ok_or_else(|| invalid("chunking", "expected a boolean"))?;
+        }
+        "maxChunks" => config.max_chunks = small("maxChunks", value)?,
+        "seed" => {
+            let n = value
+                .as_f64()
+                .filter(|n| n.is_finite() && *n >= 0.0)
+                .ok_or_else(|| invalid("seed", "expected a non-negative number"))?;
+            // Finite and non-negative: the cast saturates, never traps.
+            config.seed = n as u64;
+        }
+        _ => {
+            let shown: String = name.chars().take(64).collect();
+            return Err(invalid("options", format!("unknown option `{shown}`")));
+        }
+    }
+    Ok(())
+}
+
+/// Milliseconds (0 allowed: no wait) or a duration string ("30s").
+fn duration(name: &'static str, value: &JsValue) -> Result<u64> {
+    if value.as_f64() == Some(0.0) {
+        return Ok(0);
+    }
+    required_ttl(value).map_err(|e| invalid(name, e.to_string()))
+}
+
+/// A non-negative integer that fits a u32.
+fn small(name: &'static str, value: &JsValue) -> Result<u32> {
+    value
+        .as_f64()
+        .filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n <= f64::from(u32::MAX))
+        // Integral and within u32: exact.
+        .map(|n| n as u32)
+        .ok_or_else(|| {
+            invalid(
+                name,
+                format!("expected a non-negative integer, got {}", type_name(value)),
+            )
+        })
+}

@@ -1,0 +1,322 @@
+// The backend conformance suite: the same cases run against every adapter on
+// its real service (Workers KV in workerd, Deno KV, Redis over HTTP, and the
+// in-process memory backend). Portable: no host APIs beyond timers.
+//
+// Each case is { name, run(lib, backendFactory, t) }:
+// - lib: the package's exports plus its adapters (edgecache + edgecache/adapters);
+// - backendFactory(): a new adapter on the one shared service (two caches made
+//   from two adapters are two "isolates" on one store);
+// - t: tests/conformance/assert.mjs.
+// Every case works under its own key prefix, so cases never see each other's
+// data. Runners record unhandled rejections in globalThis.__edgecacheUnhandled;
+// every case fails if one appeared while it ran.
+
+const T0 = 1_700_000_000_000;
+let serial = 0;
+
+function clock() {
+  let now = T0;
+  return { now: () => now, advance: (ms) => { now += ms; } };
+}
+
+/** A fresh, unique prefix (no ':' allowed). */
+function uniquePrefix() {
+  serial += 1;
+  return `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}x${serial}`;
+}
+
+/** Incompressible bytes from a fixed seed. */
+function noise(length, seed = 7) {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * An adapter wrapper for fault injection: `failNext(n, kind)` makes the next n
+ * calls throw a classified error ('transient', 'permanent'), `hangNext(n)`
+ * makes them never answer, `garbageNext(n)` makes get answer with a number;
+ * `thrown` lists every error it threw, `ttlHints` every set's TTL hint.
+ */
+function faulty(adapter) {
+  const plan = [];
+  const thrown = [];
+  const ttlHints = [];
+  const wrapped = { caps: adapter.caps, thrown, ttlHints };
+  const methods = ['get', 'set', 'delete', 'getMany', 'setMany', 'deleteMany', 'listKeys', 'setIfAbsent'];
+  for (const m of methods) {
+    if (typeof adapter[m] !== 'function') continue;
+    wrapped[m] = async (...args) => {
+      if (m === 'set') ttlHints.push(args[2]);
+      if (m === 'setMany') ttlHints.push(args[1]);
+      const fault = plan.shift();
+      if (fault === 'hang') return new Promise(() => {});
+      if (fault === 'garbage' && (m === 'get' || m === 'getMany')) return m === 'get' ? 42 : args[0].map(() => 42);
+      if (fault === 'transient' || fault === 'permanent') {
+        const err = new Error(`injected ${fault} failure`);
+        err.kind = fault;
+        thrown.push(err);
+        throw err;
+      }
+      return adapter[m](...args);
+    };
+  }
+  wrapped.failNext = (n, kind) => { for (let i = 0; i < n; i++) plan.push(kind); };
+  wrapped.hangNext = (n) => { for (let i = 0; i < n; i++) plan.push('hang'); };
+  wrapped.garbageNext = (n) => { for (let i = 0; i < n; i++) plan.push('garbage'); };
+  wrapped.healthy = () => { plan.length = 0; };
+  return wrapped;
+}
+
+/** Two caches ("isolates") on one service under one prefix, sharing a manual clock. */
+function pair(lib, backendFactory, extra = {}) {
+  const c = clock();
+  const prefix = uniquePrefix();
+  const make = (backend, more = {}) => lib.createCache({
+    backend, prefix, now: c.now, tagCacheMs: 0, retries: { count: 2, baseMs: 0, maxMs: 0 }, ...extra, ...more,
+  });
+  return { a: make(backendFactory()), b: make(backendFactory()), make, prefix, clock: c };
+}
+
+async function checked(t, run) {
+  const unhandled = (globalThis.__edgecacheUnhandled ??= []);
+  const before = unhandled.length;
+  await run();
+  await tick();
+  await tick();
+  if (unhandled.length > before) {
+    t.ok(false, `unhandled rejection: ${String(unhandled[before]?.stack ?? unhandled[before])}`);
+  }
+}
+
+const cases = [
+  {
+    name: 'read-through: a second cache reads what the first wrote, then serves it from L1',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const { a, b } = pair(lib, backendFactory);
+      await a.set('user:1', { name: 'Ada', tags: ['x', 1n] });
+      t.deepEqual(await b.get('user:1'), { name: 'Ada', tags: ['x', 1n] }, 'read through');
+      const first = await b.stats();
+      t.equal(first.l2.hits, 1, 'one L2 hit');
+      t.deepEqual(await b.get('user:1'), { name: 'Ada', tags: ['x', 1n] }, 'from L1');
+      const second = await b.stats();
+      t.equal(second.l2.hits, 1, 'no second L2 read');
+      t.equal(second.hits, 1, 'an L1 hit');
+      t.equal(await b.get('absent'), undefined, 'a miss is undefined');
+      t.equal((await b.stats()).l2.misses, 1, 'the miss is counted');
+      t.deepEqual(await b.getMany(['user:1', 'absent']), [{ name: 'Ada', tags: ['x', 1n] }, undefined]);
+      t.equal(await b.has('user:1'), true);
+    }),
+  },
+  {
+    name: 'write-through: overwrites and deletes reach the shared service',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const { a, make } = pair(lib, backendFactory);
+      await a.set('k', 'v1');
+      await a.set('k', 'v2');
+      await a.setMany([['m1', 1], ['m2', 'two']]);
+      const fresh = make(backendFactory());
+      t.equal(await fresh.get('k'), 'v2');
+      t.deepEqual(await fresh.getMany(['m1', 'm2']), [1, 'two']);
+      t.equal(await a.delete('k'), true, 'a held it in L1');
+      t.equal(await make(backendFactory()).get('k'), undefined, 'deleted in L2');
+      t.equal((await a.stats()).l2.writes, 4, 'one write per entry');
+    }),
+  },
+  {
+    name: 'tags invalidate across caches; patterns and namespace clears reach L2',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const { a, b, make } = pair(lib, backendFactory);
+      await a.set('p1', 'one', { tags: ['product'] });
+      await a.set('p2', 'two', { tags: ['product', 'other'] });
+      await a.set('q', 'kept', { tags: ['other'] });
+      t.equal(await b.get('p1'), 'one', 'b has p1 in L1 now');
+      await a.invalidateTags('product');
+      t.equal(await b.get('p1'), undefined, 'b sees the new generation (tagCacheMs 0)');
+      t.equal(await b.get('p2'), undefined);
+      t.equal(await b.get('q'), 'kept');
+
+      await a.set('user:1', 1);
+      await a.set('user:2', 2);
+      await a.set('post:1', 3);
+      await a.deleteMatching('user:*');
+      const c = make(backendFactory());
+      t.equal(await c.get('user:1'), undefined);
+      t.equal(await c.get('user:2'), undefined);
+      t.equal(await c.get('post:1'), 3);
+
+      const ns = a.namespace('orders');
+      await ns.set('o1', 'x');
+      await a.set('o1', 'default ns');
+      await ns.clear();
+      t.equal(await make(backendFactory()).namespace('orders').get('o1'), undefined, 'namespace cleared');
+      t.equal(await make(backendFactory()).get('o1'), 'default ns', 'other namespace kept');
+    }),
+  },
+  {
+    name: 'TTL: the backend hint is clamped to the service minimum, the logical expiry stays exact',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const spy = faulty(backendFactory());
+      const { make, clock: c } = pair(lib, backendFactory);
+      const a = make(spy);
+      await a.set('short', 'v', { ttl: 5000 });
+      const hint = spy.ttlHints.at(-1);
+      const min = spy.caps?.preset === 'workers-kv' ? 60_000 : 5000;
+      t.ok(typeof hint === 'number' && hint >= min, `hint ${hint} >= ${min}`);
+      t.ok(hint <= Math.max(min, 5000) + 1000, `hint ${hint} is not far above what was asked`);
+      await a.set('forever', 'v');
+      t.equal(spy.ttlHints.at(-1), undefined, 'no TTL, no hint');
+      c.advance(4000);
+      t.equal(await make(backendFactory()).get('short'), 'v', 'alive at 4 s');
+      c.advance(2000);
+      t.equal(await make(backendFactory()).get('short'), undefined, 'expired at 6 s, whatever the backend kept');
+      t.equal(await a.get('short'), undefined, 'expired in L1 too');
+    }),
+  },
+  {
+    name: 'big values round-trip (chunked where the service limit is lower)',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const raw = backendFactory();
+      const { a, make, prefix } = pair(lib, backendFactory);
+      const big = noise(200 * 1024);
+      await a.set('big', big);
+      const got = await make(backendFactory()).get('big');
+      t.ok(got instanceof Uint8Array && got.length === big.length, 'same length');
+      t.ok(got.every((x, i) => x === big[i]), 'same bytes');
+      const stored = await raw.get(`${prefix}::big`);
+      const limit = raw.caps?.maxValueBytes ?? { 'workers-kv': 25 << 20, 'deno-kv': 64 << 10, 'redis-http': 1 << 20 }[raw.caps?.preset] ?? Infinity;
+      const chunked = stored[0] === 0xec && stored[1] === 0xcb;
+      t.equal(chunked, limit < big.length, `chunked exactly when over the limit (${limit})`);
+    }),
+  },
+  {
+    name: 'long keys are hashed to fit the service',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const raw = backendFactory();
+      const { a, make, prefix } = pair(lib, backendFactory, { maxKeyBytes: 8000 });
+      const key = `long:${'k'.repeat(5000)}`;
+      await a.set(key, 'value');
+      t.equal(await make(backendFactory()).get(key), 'value');
+      const listed = await raw.listKeys(`${prefix}::long:`);
+      t.equal(listed.length, 1, 'one stored key');
+      const stored = listed[0];
+      const max = { 'workers-kv': 512, 'deno-kv': 2048, 'redis-http': 1024 }[raw.caps?.preset] ?? 4096;
+      t.ok(new TextEncoder().encode(stored).length <= max, `stored key fits ${max} bytes`);
+      t.ok(stored.length < key.length && /#[0-9a-f]{32}$/.test(stored), 'ends in the hash');
+    }),
+  },
+  {
+    name: 'corrupt data in the service is a miss and a counted, reported error',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const raw = backendFactory();
+      const { a, prefix } = pair(lib, backendFactory);
+      const events = [];
+      await a.onEvent((e) => events.push(e));
+      await raw.set(`${prefix}::bad`, new Uint8Array([0xec, 0xca, 1, 2, 3]));
+      await raw.set(`${prefix}::foreign`, new TextEncoder().encode('{"written":"by someone else"}'));
+      await raw.set(`${prefix}::manifest`, new Uint8Array(48).fill(0xcb).map((x, i) => (i === 0 ? 0xec : x)));
+      t.equal(await a.get('bad'), undefined);
+      t.equal(await a.get('foreign'), undefined);
+      t.equal(await a.get('manifest'), undefined);
+      const s = await a.stats();
+      t.equal(s.l2.corrupt, 3, 'three corrupt entries counted');
+      t.equal(events.filter((e) => e.type === 'corrupt-entry').length, 3, 'and reported');
+      t.ok(events.every((e) => e.error?.name === 'EdgeCacheError'), 'as EdgeCacheErrors');
+      await a.set('bad', 'repaired');
+      t.equal(await a.get('bad'), 'repaired');
+    }),
+  },
+  {
+    name: 'faults: transient errors are retried and counted; the adapter exception is the cause',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const spy = faulty(backendFactory());
+      const { make } = pair(lib, backendFactory);
+      const a = make(spy);
+      const events = [];
+      await a.onEvent((e) => events.push(e));
+      spy.failNext(2, 'transient');
+      await a.set('k', 'v');
+      const s = await a.stats();
+      t.equal(s.l2.errors, 2, 'two failed attempts');
+      t.equal(s.l2.retries, 2, 'two retries');
+      t.equal(s.l2.writes, 1, 'then written');
+      t.equal(await make(backendFactory()).get('k'), 'v', 'acknowledged write is in L2');
+      const failures = events.filter((e) => e.type === 'backend-error');
+      t.equal(failures.length, 2);
+      t.equal(failures[0].error.code, 'BACKEND_ERROR');
+      t.equal(failures[0].error.cause, spy.thrown[0], 'the very exception is the cause');
+      spy.failNext(1, 'permanent');
+      await a.set('p', 'v');
+      t.equal((await a.stats()).l2.retries, 2, 'permanent errors are not retried');
+      t.equal(await a.get('p'), 'v', 'L1 has it anyway');
+      spy.garbageNext(1);
+      t.equal(await make(spy).get('k'), undefined, 'a garbage answer is a miss');
+    }),
+  },
+  {
+    name: 'faults: timeouts and an open breaker leave L1 serving, with no rejection',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const spy = faulty(backendFactory());
+      const { make } = pair(lib, backendFactory);
+      const a = make(spy, { timeoutMs: 30, breaker: { threshold: 2, cooldownMs: 60_000 } });
+      const events = [];
+      await a.onEvent((e) => events.push(e.type));
+      await a.set('warm', 'v');
+      spy.hangNext(1);
+      t.equal(await a.get('cold1'), undefined, 'a timed-out read is a miss');
+      t.equal((await a.stats()).l2.timeouts, 1);
+      spy.failNext(10, 'transient');
+      await a.set('during', 'outage');
+      const s = await a.stats();
+      t.equal(s.breaker, 'open', 'the breaker opened');
+      t.ok(events.includes('breaker-open'));
+      t.equal(await a.get('warm'), 'v', 'L1 keeps serving');
+      t.equal(await a.get('during'), 'outage', 'writes during the outage are in L1');
+      t.equal(await a.get('cold2'), undefined, 'misses do not fail');
+      t.ok((await a.stats()).l2.rejected >= 1, 'L2 calls are skipped while open');
+    }),
+  },
+  {
+    name: 'write-behind hands the L2 write to waitUntil; overlapping calls work',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const pending = [];
+      const { a, make } = pair(lib, backendFactory, { waitUntil: (p) => pending.push(p) });
+      await a.set('wb', 'later', { writeBehind: true });
+      t.equal(pending.length, 1, 'one promise handed to waitUntil');
+      t.equal(await a.get('wb'), 'later', 'L1 has it at once');
+      await Promise.all(pending);
+      t.equal(await make(backendFactory()).get('wb'), 'later', 'L2 has it after the flush');
+      const own = [];
+      await a.set('wb2', 2, { writeBehind: true, waitUntil: (p) => own.push(p) });
+      t.equal(own.length, 1, 'the per-call waitUntil wins');
+      await Promise.all(own);
+      const keys = Array.from({ length: 20 }, (_, i) => `par${i}`);
+      await Promise.all(keys.map((k, i) => a.set(k, i)));
+      const reader = make(backendFactory());
+      t.deepEqual(await Promise.all(keys.map((k) => reader.get(k))), keys.map((_, i) => i));
+    }),
+  },
+  {
+    name: 'what a tiered cache cannot do rejects with UNSUPPORTED',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const { a } = pair(lib, backendFactory);
+      await a.set('k', 1);
+      await t.rejects(a.ttl('k'), 'UNSUPPORTED');
+      await t.rejects(a.incr('k'), 'UNSUPPORTED');
+      await t.rejects(a.keys('*'), 'UNSUPPORTED');
+      await t.rejects(a.set('k', 1, { idle: 1000 }), 'UNSUPPORTED');
+      await t.rejects(a.onRemoval(() => {}), 'UNSUPPORTED');
+      t.throws(() => lib.createCache({ prefix: 'x' }), 'INVALID_OPTION');
+    }),
+  },
+];
+
+export { cases, faulty };

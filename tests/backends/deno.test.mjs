@@ -1,0 +1,55 @@
+// The backend conformance suite under Deno against a real Deno KV opened on a
+// temporary file (run with --unstable-kv, from the fixture project, like
+// tests/hosts/deno.test.mjs).
+import { cases } from './cases.mjs';
+import { t } from '../conformance/assert.mjs';
+
+const fixture = Deno.env.get('EDGECACHE_FIXTURE');
+if (!fixture) throw new Error('EDGECACHE_FIXTURE is not set: run scripts/test-backends.sh');
+const { default: lib } = await import(new URL(`file://${fixture}/load.mjs`).href);
+
+globalThis.__edgecacheUnhandled = [];
+globalThis.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  globalThis.__edgecacheUnhandled.push(event.reason);
+});
+
+const path = await Deno.makeTempFile({ suffix: '.kv' });
+const kv = await Deno.openKv(path);
+const factory = () => lib.denoKV(kv);
+
+for (const c of cases) {
+  Deno.test({ name: `deno-kv: ${c.name}`, sanitizeOps: false, sanitizeResources: false, fn: () => c.run(lib, factory, t) });
+}
+
+Deno.test({
+  name: 'deno-kv: leases are exclusive (atomic check on a null versionstamp)',
+  fn: async () => {
+    const adapter = lib.denoKV(kv);
+    t.equal(await adapter.setIfAbsent('lease-1', new Uint8Array([1]), 5000), true);
+    t.equal(await adapter.setIfAbsent('lease-1', new Uint8Array([2]), 5000), false);
+    t.deepEqual(Array.from(await adapter.get('lease-1')), [1]);
+  },
+});
+
+Deno.test({
+  name: 'deno-kv: a value over the service limit is refused as a permanent error',
+  fn: async () => {
+    const adapter = lib.denoKV(kv);
+    let error;
+    try {
+      await adapter.set('too-big', new Uint8Array(70 * 1024));
+    } catch (err) {
+      error = err;
+    }
+    t.equal(error?.kind, 'permanent');
+  },
+});
+
+Deno.test({
+  name: 'close the database',
+  fn: async () => {
+    kv.close();
+    await Deno.remove(path);
+  },
+});

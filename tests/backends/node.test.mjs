@@ -1,0 +1,81 @@
+// The backend conformance suite in Node, from the packed tarball: against the
+// in-process memory backend, and against a real redis-server behind the
+// Upstash-protocol endpoint, through redisHttp({ url, token }) (fetch) and
+// through redisHttp(@upstash/redis client).
+import { test, after, before } from 'node:test';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cases } from './cases.mjs';
+import { t } from '../conformance/assert.mjs';
+import { fixtureDir } from '../hosts/fixture.mjs';
+import { startRedis } from '../support/redis-server.mjs';
+import { startUpstashEndpoint } from '../support/upstash-endpoint.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tools = createRequire(join(here, '..', '..', 'scripts', 'package.json'));
+const { Redis } = tools('@upstash/redis');
+
+globalThis.__edgecacheUnhandled = [];
+process.on('unhandledRejection', (err) => globalThis.__edgecacheUnhandled.push(err));
+
+const { default: lib } = await import(pathToFileURL(join(fixtureDir(), 'load.mjs')).href);
+
+const TOKEN = 'test-token-not-secret';
+let redis;
+let endpoint;
+before(async () => {
+  redis = await startRedis();
+  endpoint = await startUpstashEndpoint({ redisPort: redis.port, token: TOKEN });
+});
+after(async () => {
+  await endpoint?.close();
+  await redis?.stop();
+});
+
+const memory = lib.memoryBackend();
+const backends = {
+  memory: () => memory,
+  'redis-http (fetch)': () => lib.redisHttp({ url: endpoint.url, token: TOKEN }),
+  'redis-http (@upstash/redis client)': () => lib.redisHttp(new Redis({ url: endpoint.url, token: TOKEN })),
+};
+
+for (const [label, factory] of Object.entries(backends)) {
+  for (const c of cases) {
+    test(`${label}: ${c.name}`, () => c.run(lib, factory, t));
+  }
+}
+
+test('redis-http: a wrong token is a permanent error that never shows the token', async () => {
+  const a = lib.createCache({ backend: lib.redisHttp({ url: endpoint.url, token: 'wrong-secret-123' }), retries: 3 });
+  const events = [];
+  await a.onEvent((e) => events.push(e));
+  await a.set('k', 'v');
+  t.equal(events.length, 1, 'not retried');
+  t.equal(events[0].error.code, 'BACKEND_ERROR');
+  t.ok(/401/.test(events[0].error.message), events[0].error.message);
+  t.ok(!JSON.stringify([events[0].error.message, events[0].error.cause?.message]).includes('wrong-secret-123'), 'no token in messages');
+  t.equal(await a.get('k'), 'v', 'L1 still serves');
+});
+
+test('redis-http: a dropped connection is transient (retried)', async () => {
+  const a = lib.createCache({ backend: lib.redisHttp({ url: 'http://127.0.0.1:9', token: TOKEN }), retries: { count: 1, baseMs: 0, maxMs: 0 } });
+  const events = [];
+  await a.onEvent((e) => events.push(e));
+  t.equal(await a.get('k'), undefined);
+  t.equal(events.length, 2, 'first attempt and one retry');
+  t.equal(events[0].error.cause.kind, 'transient');
+});
+
+test('redis-http: leases are exclusive across caches (SET NX PX)', async () => {
+  const make = () => lib.createCache({ backend: lib.redisHttp({ url: endpoint.url, token: TOKEN }), prefix: 'lease' });
+  // The JS Cache has no lease method yet: drive the core's through a private path is not possible,
+  // so check the adapter's atomic primitive directly on the real service.
+  const adapter = lib.redisHttp({ url: endpoint.url, token: TOKEN });
+  const key = `lease-test-${Date.now()}`;
+  t.equal(await adapter.setIfAbsent(key, new Uint8Array([1]), 5000), true);
+  t.equal(await adapter.setIfAbsent(key, new Uint8Array([2]), 5000), false);
+  t.deepEqual(Array.from(await adapter.get(key)), [1]);
+  make();
+});
