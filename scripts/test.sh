@@ -29,6 +29,11 @@ if [ -x scripts/test-js.sh ]; then
   scripts/test-js.sh
 fi
 
+if [ -x scripts/test-backends.sh ]; then
+  step "tiered caching over real services: Workers KV (miniflare), Deno KV, Redis over HTTP"
+  scripts/test-backends.sh
+fi
+
 if [ -x scripts/test-component.sh ]; then
   step "WASI component in wasmtime, Node (jco) and Deno"
   scripts/test-component.sh
