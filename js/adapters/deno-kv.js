@@ -15,7 +15,7 @@ import { BackendError } from './errors.js';
 
 const ROOT = 'edgecache';
 // Both limits apply to the serialised form: leave room for the framing.
-const CAPS = { preset: 'deno-kv', maxValueBytes: 63 * 1024, maxKeyBytes: 2000 };
+const CAPS = { preset: 'deno-kv' };
 
 export function denoKV(kv, options = {}) {
   if (kv === null || typeof kv !== 'object' || typeof kv.atomic !== 'function') {

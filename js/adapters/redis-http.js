@@ -15,11 +15,8 @@
 import { BackendError, classify, kindOfStatus } from './errors.js';
 import { fromBase64, toBase64 } from './base64.js';
 
-const CAPS = {
-  preset: 'redis-http',
-  // 1 MiB request body, base64 (4/3) and JSON framing: 760 KiB of raw value.
-  maxValueBytes: 760 * 1024,
-};
+// The core preset already allows for the base64 encoding inside a 1 MiB body.
+const CAPS = { preset: 'redis-http' };
 
 export function redisHttp(config, options = {}) {
   const send = isUpstashClient(config) ? viaClient(config) : viaFetch(config, options);
