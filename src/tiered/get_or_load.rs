@@ -94,8 +94,8 @@ mod tests {
     fn cache() -> (TieredCache<MemoryBackend>, ManualClock) {
         let clock = ManualClock::new(1_000_000);
         let backend = MemoryBackend::new(BackendCaps::unlimited(), Rc::new(clock.clone()));
-        let cache = TieredCache::new(TieredConfig::default(), backend, Rc::new(clock.clone()))
-            .unwrap();
+        let cache =
+            TieredCache::new(TieredConfig::default(), backend, Rc::new(clock.clone())).unwrap();
         (cache, clock)
     }
 
@@ -148,10 +148,12 @@ mod tests {
         let out = run(cache.get_or_load("", "k", &OPTS, || async {
             Err::<Vec<u8>, _>("origin down")
         }));
-        assert_eq!(out, Ok(Loaded::StaleOnError(b"old".to_vec(), "origin down")));
-        let out = run(cache.get_or_load("", "k", &OPTS, || async {
-            Ok::<_, &str>(b"new".to_vec())
-        }));
+        assert_eq!(
+            out,
+            Ok(Loaded::StaleOnError(b"old".to_vec(), "origin down"))
+        );
+        let out =
+            run(cache.get_or_load("", "k", &OPTS, || async { Ok::<_, &str>(b"new".to_vec()) }));
         assert_eq!(out.map(|l| l.value().to_vec()), Ok(b"new".to_vec()));
         assert_eq!(run(cache.get("", "k")).unwrap(), Some(b"new".to_vec()));
     }
@@ -160,10 +162,8 @@ mod tests {
     fn backend_failures_do_not_stop_the_loader_or_the_l1_copy() {
         let (cache, _) = cache();
         cache.backend().fail_next(100, Fault::Permanent);
-        let out = run(cache.get_or_load("", "k", &OPTS, || async {
-            Ok::<_, &str>(b"v".to_vec())
-        }))
-        .unwrap();
+        let out = run(cache.get_or_load("", "k", &OPTS, || async { Ok::<_, &str>(b"v".to_vec()) }))
+            .unwrap();
         assert!(matches!(out, Loaded::Loaded(_, L2Status::Failed(_))));
         cache.backend().clear_faults();
         assert_eq!(run(cache.get("", "k")).unwrap(), Some(b"v".to_vec()));
@@ -172,9 +172,7 @@ mod tests {
     #[test]
     fn invalid_arguments_are_cache_errors_before_the_loader_runs() {
         let (cache, _) = cache();
-        let out = run(cache.get_or_load("", "", &OPTS, || async {
-            Ok::<_, &str>(b"v".to_vec())
-        }));
+        let out = run(cache.get_or_load("", "", &OPTS, || async { Ok::<_, &str>(b"v".to_vec()) }));
         assert!(matches!(out, Err(LoadError::Cache(e)) if e.code() == "INVALID_KEY"));
     }
 }
