@@ -77,7 +77,10 @@ fn native_entries_match_the_fixture() {
         ("", &long_key, b"long key", never(&[])),
     ];
     for (ns, key, value, opts) in &writes {
-        assert_eq!(run(cache.set(ns, key, value, opts)).unwrap(), L2Status::Written);
+        assert_eq!(
+            run(cache.set(ns, key, value, opts)).unwrap(),
+            L2Status::Written
+        );
     }
     let entries: Vec<(String, Vec<u8>)> = kv
         .raw_keys()
@@ -87,7 +90,11 @@ fn native_entries_match_the_fixture() {
             (k, v)
         })
         .collect();
-    assert!(entries.iter().any(|(k, _)| k.starts_with("ec::xxx") && k.len() <= 512));
+    assert!(
+        entries
+            .iter()
+            .any(|(k, _)| k.starts_with("ec::xxx") && k.len() <= 512)
+    );
     let text = to_text("written natively by tests/tiered_interop.rs", &entries);
     let path = format!("{DIR}/native_entries.txt");
     if std::env::var_os("EDGECACHE_WRITE_FIXTURES").is_some() {
@@ -112,7 +119,10 @@ fn component_entries_are_read_natively() {
     }
     let cache = cache_with(TieredConfig::default(), &kv, &clock);
     let get = |ns: &str, key: &str| run(cache.get(ns, key)).unwrap();
-    assert_eq!(get("", "plain").as_deref(), Some(&b"hello from the component"[..]));
+    assert_eq!(
+        get("", "plain").as_deref(),
+        Some(&b"hello from the component"[..])
+    );
     assert_eq!(get("tenant", "k").as_deref(), Some(&b"namespaced"[..]));
     assert_eq!(get("", "big"), Some(b"abcdefghij".repeat(300)));
     assert_eq!(get("", "tagged").as_deref(), Some(&b"with tags"[..]));
