@@ -135,7 +135,13 @@ export function checkWriteOptions(options) {
 
 /** An incr/decr step: a safe integer or a BigInt, as the BigInt wasm takes. */
 export function checkDelta(delta) {
-  if (typeof delta === 'bigint') return delta;
+  if (typeof delta === 'bigint') {
+    // wasm-bindgen would wrap a BigInt outside i64 silently (2n ** 63n becomes -(2n ** 63n)).
+    if (BigInt.asIntN(64, delta) !== delta) {
+      throw new EdgeCacheError('OVERFLOW', `delta ${delta} is outside the signed 64-bit range`);
+    }
+    return delta;
+  }
   if (typeof delta === 'number' && Number.isSafeInteger(delta)) return BigInt(delta);
   throw new EdgeCacheError('NOT_AN_INTEGER', `delta must be a safe integer or a BigInt, got ${typeName(delta)} ${describe(delta)}`);
 }

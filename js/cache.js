@@ -39,6 +39,7 @@ export class CacheCore {
     this.names = new Map(); // namespace id -> name
     this.listeners = new Set(); // { ns, fn }
     this.listening = false;
+    this.closed = false; // set by close(): every later call rejects with CLOSED
   }
 
   dispatch(ns, key, cause) {
@@ -53,6 +54,16 @@ export class CacheCore {
       }
     }
   }
+}
+
+// The exception fn throws (fn is expected to throw).
+function catchSync(fn) {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return new EdgeCacheError('INVALID_KEY', 'invalid key');
 }
 
 export class Cache {
@@ -79,6 +90,7 @@ export class Cache {
 
   // Resolves the namespace id (interning it in the core on first use).
   #id() {
+    if (this.#core.closed) throw new EdgeCacheError('CLOSED', 'the cache is closed');
     if (this.#ns === undefined) {
       if (typeof this.#name !== 'string') {
         throw new EdgeCacheError('INVALID_OPTION', 'a namespace name must be a string');
@@ -108,6 +120,31 @@ export class Cache {
     } catch (err) {
       throw toEdgeCacheError(err);
     }
+  }
+
+  /**
+   * Frees the wasm object behind this cache and all its namespace views. Every
+   * later call rejects with CLOSED; closing again does nothing. Calls already
+   * running finish first: the core keeps what they use until they settle.
+   */
+  async close() {
+    const core = this.#core;
+    if (core.closed) return;
+    core.closed = true;
+    core.listeners.clear();
+    core.eventListeners?.clear();
+    const wasm = core.wasm;
+    core.wasm = undefined;
+    try {
+      wasm.free();
+    } catch (err) {
+      throw toEdgeCacheError(err);
+    }
+  }
+
+  /** True once close() was called on this cache or any of its views. */
+  get closed() {
+    return this.#core.closed;
   }
 
   // ---- reads -----------------------------------------------------------
@@ -142,6 +179,8 @@ export class Cache {
    * See js/get-or-set.js for the options.
    */
   getOrSet(key, loader, options) {
+    // Checked here: the flight key below would throw synchronously on a Symbol.
+    if (typeof key !== 'string') return Promise.reject(toEdgeCacheError(catchSync(() => checkKey(key))));
     const core = this.#core;
     return getOrSet(this, {
       flights: core.flights,
@@ -193,7 +232,7 @@ export class Cache {
     const split = splitWriteBehind(options);
     const o = checkWriteOptions(split.options);
     const bytes = this.#encode(value);
-    if (split.behind !== undefined && typeof this.#core.wasm.setBehind === 'function') {
+    if (split.behind !== undefined && typeof this.#core.wasm?.setBehind === 'function') {
       const wait = split.behind.waitUntil;
       await this.#call((w, ns) => w.setBehind(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale, wait));
       return;
@@ -360,8 +399,9 @@ export class Cache {
       throw new EdgeCacheError('INVALID_OPTION', 'onEvent needs a function');
     }
     const core = this.#core;
+    if (core.closed) throw new EdgeCacheError('CLOSED', 'the cache is closed');
     core.eventListeners ??= new Set();
-    if (typeof core.wasm.onEvent === 'function' && !core.eventsWired) {
+    if (typeof core.wasm?.onEvent === 'function' && !core.eventsWired) {
       this.#call((w) => w.onEvent((event) => {
         if (event.error !== undefined) event.error = toEdgeCacheError(event.error);
         for (const listener of core.eventListeners) {

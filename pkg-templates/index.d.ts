@@ -177,6 +177,10 @@ export declare class Cache {
   deleteMatching(pattern: string): Promise<number>;
 
   stats(): Promise<CacheStats>;
+  /** Frees the cache (and its namespace views); later calls reject with CLOSED. */
+  close(): Promise<void>;
+  /** True once close() was called on this cache or any of its views. */
+  readonly closed: boolean;
   /** Resolves to an unsubscribe function. */
   onRemoval(listener: (event: RemovalEvent) => void): Promise<() => void>;
   /** Backend failures, corrupt entries and breaker changes (caches with a backend). */
@@ -187,6 +191,8 @@ export declare class Cache {
   releaseLease(key: string): Promise<void>;
 }
 
+/** Bytes of the package's wasm linear memory now (it grows, never shrinks). */
+export declare function wasmMemoryBytes(): number;
 export declare function createCache(options?: CacheOptions): Cache;
 
 // ---- decorators and wrappers ---------------------------------------------------

@@ -4,12 +4,15 @@ import wasm from '../edgecache_bg.wasm';
 import * as glue from '../edgecache.js';
 import { makeApi } from '../api.js';
 
-glue.initSync({ module: wasm });
+const exports = glue.initSync({ module: wasm });
 
 export const {
   createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError,
   cached, memoize, cacheAside, invalidates, argsKey, defaultCache, setDefaultCache,
 } = makeApi(glue);
+
+/** Bytes of wasm linear memory now (it grows, never shrinks): for soak and load tests. */
+export const wasmMemoryBytes = () => exports.memory.buffer.byteLength;
 
 /** Which entry point the exports map chose. */
 export const runtime = 'workerd';

@@ -4,6 +4,7 @@
 
 import { decoratorCases } from './decorator-cases.mjs';
 import { getOrSetCases } from './get-or-set-cases.mjs';
+import { limitCases } from './limits.mjs';
 
 /** A clock the test moves by hand, through the `now` option. */
 function manualClock(start = 1_700_000_000_000) {
@@ -630,4 +631,4 @@ export const cases = [
   },
 ];
 
-cases.push(...getOrSetCases, ...decoratorCases);
+cases.push(...getOrSetCases, ...decoratorCases, ...limitCases);

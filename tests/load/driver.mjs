@@ -1,0 +1,138 @@
+// Faults and load in workerd: bundles tests/load/worker.mjs like wrangler
+// (esbuild, workerd conditions, .wasm as a CompiledWasm module), runs it in
+// miniflare with two local KV namespaces, and drives it:
+//   (a) 1 000 concurrent requests on 10 hot keys through getOrSet with a 50 ms
+//       loader, twice (the second wave after the 1 s freshness window):
+//       the loader must run once per key per window;
+//   (b) OPS mixed operations (default 100 000) over a KV binding injecting
+//       faults, then a direct read of KV: no rejection escapes, the isolate
+//       answers, stats.bytes stays within maxBytes, every acknowledged write
+//       is in KV or was reported failed.
+// Prints the figures as JSON and exits non-zero if a check fails.
+// Needs EDGECACHE_FIXTURE (scripts/test-load.sh sets it up).
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tools = createRequire(join(here, '..', '..', 'scripts', 'package.json'));
+const esbuild = tools('esbuild');
+const { Miniflare } = tools('miniflare');
+
+const OPS = Number(process.env.LOAD_OPS ?? 100_000);
+const BATCH = 10_000; // operations per request (one request must not run for minutes)
+
+let nodeRejections = 0;
+process.on('unhandledRejection', (err) => {
+  nodeRejections += 1;
+  console.error('unhandled rejection in the driver:', err);
+});
+
+const fixture = process.env.EDGECACHE_FIXTURE;
+if (!fixture) throw new Error('EDGECACHE_FIXTURE must name a fixture project (run scripts/test-load.sh)');
+const outdir = join(fixture, 'load-dist');
+mkdirSync(outdir, { recursive: true });
+const entry = join(fixture, 'load-worker.mjs');
+writeFileSync(entry, `
+import * as lib from 'edgecache';
+import * as adapters from 'edgecache/adapters';
+import { makeWorker } from ${JSON.stringify(join(here, 'worker.mjs'))};
+export default makeWorker(lib, adapters);
+`);
+
+const wasmModules = {
+  name: 'wasm-modules',
+  setup(build) {
+    build.onResolve({ filter: /\.wasm$/ }, (args) => {
+      const source = resolve(args.resolveDir, args.path);
+      copyFileSync(source, join(outdir, basename(source)));
+      return { path: `./${basename(source)}`, external: true };
+    });
+  },
+};
+await esbuild.build({
+  entryPoints: [entry],
+  outfile: join(outdir, 'worker.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  conditions: ['workerd', 'worker', 'browser'],
+  mainFields: ['module', 'main'],
+  plugins: [wasmModules],
+  logLevel: 'warning',
+});
+
+const mf = new Miniflare({
+  modules: true,
+  scriptPath: join(outdir, 'worker.js'),
+  modulesRoot: outdir,
+  modulesRules: [
+    { type: 'ESModule', include: ['**/*.js'] },
+    { type: 'CompiledWasm', include: ['**/*.wasm'] },
+  ],
+  compatibilityDate: '2025-01-01',
+  kvNamespaces: ['KV', 'HOT'],
+});
+
+const failures = [];
+const check = (ok, what) => {
+  if (!ok) failures.push(what);
+};
+const json = async (path, init) => {
+  const res = await mf.dispatchFetch(`http://load${path}`, init);
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${path}: status ${res.status}: ${text.slice(0, 1000)}`);
+  }
+};
+
+const started = Date.now();
+try {
+  // ---- (a) hot keys ---------------------------------------------------------
+  const wave = async () => {
+    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => json(`/hot?key=hot${i % 10}`)));
+    return answers.filter((a) => a.ok).length;
+  };
+  const okFirst = await wave();
+  const afterFirst = (await json('/hot-stats')).loaderCalls;
+  await new Promise((r) => setTimeout(r, 1200)); // past the 1 s freshness window
+  const okSecond = await wave();
+  const hotStats = await json('/hot-stats');
+  const calls = Object.values(hotStats.loaderCalls);
+  const firstCalls = Object.values(afterFirst).reduce((a, b) => a + b, 0);
+  const totalCalls = calls.reduce((a, b) => a + b, 0);
+  const hot = { requests: 2000, answeredOk: okFirst + okSecond, loaderCallsFirstWindow: firstCalls, loaderCallsTotal: totalCalls, perKey: hotStats.loaderCalls };
+  check(okFirst === 1000 && okSecond === 1000, 'every hot request answered with its key');
+  check(firstCalls === 10, `first window: ${firstCalls} loader calls, expected 10`);
+  check(totalCalls === 20 && calls.every((c) => c === 2), `two windows: ${JSON.stringify(hotStats.loaderCalls)}, expected 2 per key`);
+
+  // ---- (b) mixed operations with faults ----------------------------------
+  let mixed;
+  for (let done = 0, seed = 1; done < OPS; done += BATCH, seed += 1) {
+    mixed = await json(`/mixed?ops=${Math.min(BATCH, OPS - done)}&seed=${seed}&concurrency=32`, { method: 'POST' });
+  }
+  const verify = await json('/verify');
+  const health = await json('/health');
+  check(mixed.opsRun === OPS, `ops run ${mixed.opsRun}, expected ${OPS}`);
+  check(mixed.rejectionsEscaped === 0 && health.rejectionsEscaped === 0, 'no unhandled rejection in the Worker');
+  check(health.alive === true, 'the isolate answers after the run');
+  check(mixed.overBudgetSamples === 0 && mixed.peakStatsBytes <= mixed.maxBytes, 'stats.bytes within maxBytes');
+  check(mixed.wrongValues === 0, 'no read returned a value of another key');
+  check(verify.missingUnreported === 0, `acknowledged writes neither in KV nor reported: ${JSON.stringify(verify.unreportedKeys)}`);
+  check(verify.checked > 0 && verify.inL2 > 0, 'writes were verified');
+  check(mixed.faults.timeouts > 0 && mixed.faults.errors > 0 && mixed.faults.corrupt > 0, 'every kind of fault was injected');
+
+  console.log(JSON.stringify({ hot, mixed, verify, health, driverRejections: nodeRejections, seconds: (Date.now() - started) / 1000 }, null, 2));
+} finally {
+  await mf.dispose();
+}
+check(nodeRejections === 0, 'no unhandled rejection in the driver');
+if (failures.length > 0) {
+  console.error(`load: FAILED\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+console.log('load: all checks passed');
