@@ -237,7 +237,10 @@ export class Cache {
       await this.#call((w, ns) => w.setBehind(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale, wait));
       return;
     }
-    await this.#call((w, ns) => w.set(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale));
+    // Over a backend this is where the entry landed: 'written' (in L2 too),
+    // 'skipped' (breaker open: L1 only) or 'failed' (L2 failed; reported through
+    // onEvent). Without a backend, undefined.
+    return this.#call((w, ns) => w.set(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale));
   }
 
   /** Stores only if the key is absent; true if stored. */

@@ -202,6 +202,10 @@ export async function getOrSet(cache, ctx, key, loader, options) {
 
 // One flight: call the loader, store its value, fall back to stale on failure.
 async function loadAndStore(cache, errors, key, loader, o) {
+  // Checked again inside the flight: a caller whose miss was read while the
+  // previous flight was storing its value would otherwise start a second load.
+  const landed = await cache.getAllowingStale(key, 0);
+  if (landed !== undefined) return landed.value;
   let leased = false;
   if (o.lease !== undefined) {
     const taken = await takeLease(cache, key, o);

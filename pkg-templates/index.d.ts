@@ -143,7 +143,11 @@ export declare class Cache {
   getMany<T = unknown>(keys: Iterable<string>): Promise<Array<T | undefined>>;
   hasMany(keys: Iterable<string>): Promise<boolean[]>;
 
-  set<T = unknown>(key: string, value: T, options?: WriteOptions): Promise<void>;
+  /**
+   * Stores the value. With a backend, resolves to where it landed: 'written' (L2 has it),
+   * 'skipped' (breaker open: memory only) or 'failed' (reported through onEvent); else undefined.
+   */
+  set<T = unknown>(key: string, value: T, options?: WriteOptions): Promise<void | 'written' | 'skipped' | 'failed'>;
   add<T = unknown>(key: string, value: T, options?: WriteOptions): Promise<boolean>;
   replace<T = unknown>(key: string, value: T, options?: WriteOptions): Promise<boolean>;
   setMany<T = unknown>(

@@ -380,7 +380,7 @@ impl Harness {
                     self.tier
                         .set_many(self.ns[ns as usize], &items, &SetOptions::default());
                 let weight: u64 = names.iter().map(|k| self.weight(k, len as usize, 0)).sum();
-                if !names.is_empty() && !self.fits("k0", len as usize, 0) {
+                if !names.iter().all(|k| self.fits(k, len as usize, 0)) {
                     prop_assert_eq!(result.unwrap_err().code(), "VALUE_TOO_LARGE");
                 } else if names.len() as u64 > self.tier.config().max_entries {
                     prop_assert_eq!(result.unwrap_err().code(), "LIMIT_EXCEEDED");

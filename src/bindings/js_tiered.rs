@@ -37,7 +37,7 @@ use crate::key::validate_key;
 use crate::memory::Ttl;
 use crate::tiered::layout::check_namespace;
 use crate::tiered::{
-    BreakerState, Lease, Lookup, TieredCache, TieredConfig, TieredEvent, WriteOptions,
+    BreakerState, L2Status, Lease, Lookup, TieredCache, TieredConfig, TieredEvent, WriteOptions,
 };
 
 /// The host clock: `Date.now()` or the `now` option, read at every core
@@ -310,8 +310,8 @@ impl WasmTieredCache {
             let name = c.ns(ns)?;
             let tags = as_strs(&write.tags);
             let opts = write.options(&tags);
-            js(c.cache.set(&name, &key, &value, &opts).await)?;
-            Ok(JsValue::UNDEFINED)
+            let status = js(c.cache.set(&name, &key, &value, &opts).await)?;
+            Ok(status_name(&status).into())
         }))
     }
 
@@ -723,4 +723,13 @@ fn count(n: u64) -> JsValue {
 
 fn num(n: u64) -> f64 {
     n as f64
+}
+
+/// What `set` resolves to over a backend: whether L2 has the entry.
+fn status_name(status: &L2Status) -> &'static str {
+    match status {
+        L2Status::Written => "written",
+        L2Status::Skipped => "skipped",
+        L2Status::Failed(_) => "failed",
+    }
 }

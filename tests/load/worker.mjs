@@ -164,8 +164,9 @@ export function makeWorker(lib, adapters) {
           if (got !== undefined && got.key !== key) m.wrongValues += 1;
         } else if (r < 0.7) {
           m.ops.set += 1;
-          await m.cache.set(key, value, { ttl: 600_000, tags: [`g${group}`] });
-          await acked(m, i, value, epoch, group, await reported());
+          // set says where the entry landed: anything but 'written' is a reported failure.
+          const status = await m.cache.set(key, value, { ttl: 600_000, tags: [`g${group}`] });
+          await acked(m, i, value, epoch, group, status !== 'written');
         } else if (r < 0.8) {
           m.ops.delete += 1;
           await m.cache.delete(key);
