@@ -27,6 +27,7 @@ mod l2;
 pub mod layout;
 mod read;
 mod retry;
+pub mod seal;
 mod stats;
 mod tag_generations;
 mod write;
