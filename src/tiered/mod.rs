@@ -38,6 +38,7 @@ use std::rc::Rc;
 pub use breaker::BreakerState;
 pub use layout::Layout;
 pub use retry::RetryPolicy;
+pub use seal::{RandomSource, SealConfig};
 pub use stats::{BackendStats, EventHook, Op, TieredEvent, TieredStats};
 pub use write::{PendingWrite, WriteOptions};
 
@@ -48,6 +49,7 @@ use crate::error::{CacheError, Result};
 use crate::memory::{MemoryConfig, MemoryTier};
 use breaker::Breaker;
 use retry::XorShift;
+use seal::Sealer;
 use tag_generations::GenerationCache;
 
 /// Configuration of a [`TieredCache`].
@@ -79,6 +81,8 @@ pub struct TieredConfig {
     pub compression: Compression,
     /// Seed of the jitter / lease-token generator (hosts pass something varying, such as the time).
     pub seed: u64,
+    /// Signing / encryption of what goes to L2 (default: none). See [`seal`].
+    pub seal: SealConfig,
 }
 
 impl Default for TieredConfig {
@@ -96,6 +100,7 @@ impl Default for TieredConfig {
             envelope_limits: EnvelopeLimits::default(),
             compression: Compression::default(),
             seed: 0,
+            seal: SealConfig::default(),
         }
     }
 }
@@ -165,6 +170,7 @@ pub struct TieredCache<B: Backend> {
     generations: RefCell<GenerationCache>,
     stats: RefCell<BackendStats>,
     rng: RefCell<XorShift>,
+    sealer: Option<Sealer>,
     hook: Option<EventHook>,
 }
 
@@ -180,6 +186,7 @@ impl<B: Backend> TieredCache<B> {
                 reason: "must be at least 1".to_string(),
             });
         }
+        let sealer = Sealer::new(&config.seal, config.seed)?;
         let l1 = MemoryTier::new(
             config.memory.clone(),
             Box::new(SharedClock(Rc::clone(&clock))),
@@ -193,6 +200,7 @@ impl<B: Backend> TieredCache<B> {
             )),
             generations: RefCell::new(GenerationCache::new(config.tag_cache_ms)),
             rng: RefCell::new(XorShift::new(config.seed)),
+            sealer,
             stats: RefCell::default(),
             l1: RefCell::new(l1),
             hook: None,

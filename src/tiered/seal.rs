@@ -241,8 +241,7 @@ impl Sealer {
                 plain.as_mut_slice().into(),
             )
             .map_err(|_| CacheError::corrupt("value too large to encrypt"))?;
-        let mut out =
-            Vec::with_capacity(HEADER_LEN + NONCE_LEN + plain.len() + AEAD_TAG_LEN);
+        let mut out = Vec::with_capacity(HEADER_LEN + NONCE_LEN + plain.len() + AEAD_TAG_LEN);
         out.extend_from_slice(&header);
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&plain);
@@ -273,7 +272,11 @@ impl Sealer {
 
     /// Opens a value sealed for the L2 key `ad`. Total: any bytes give the
     /// plain bytes or an error.
-    pub(crate) fn open(&self, ad: &[u8], sealed: &[u8]) -> core::result::Result<Vec<u8>, OpenError> {
+    pub(crate) fn open(
+        &self,
+        ad: &[u8],
+        sealed: &[u8],
+    ) -> core::result::Result<Vec<u8>, OpenError> {
         if !is_sealed(sealed) {
             return Err(OpenError::Rejected("entry is not sealed"));
         }
@@ -337,7 +340,10 @@ impl Sealer {
     ) -> core::result::Result<Vec<u8>, OpenError> {
         let truncated = OpenError::Rejected("encrypted entry is truncated");
         let (nonce, rest) = body.split_at_checked(NONCE_LEN).ok_or(truncated.clone())?;
-        let cut = rest.len().checked_sub(AEAD_TAG_LEN).ok_or(truncated.clone())?;
+        let cut = rest
+            .len()
+            .checked_sub(AEAD_TAG_LEN)
+            .ok_or(truncated.clone())?;
         let (ciphertext, tag) = rest.split_at_checked(cut).ok_or(truncated.clone())?;
         let nonce = XNonce::try_from(nonce).map_err(|_| truncated.clone())?;
         let tag = Tag::try_from(tag).map_err(|_| truncated)?;

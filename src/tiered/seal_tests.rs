@@ -123,7 +123,11 @@ fn rotation_signs_with_the_first_key_and_accepts_any() {
     let enc_new = encrypter(&[&K2, &K1], &[]);
     let sealed = enc_old.seal(b"ad", b"v".to_vec()).unwrap();
     assert_eq!(enc_new.open(b"ad", &sealed).unwrap(), b"v");
-    assert!(enc_old.open(b"ad", &enc_new.seal(b"ad", b"v".to_vec()).unwrap()).is_err());
+    assert!(
+        enc_old
+            .open(b"ad", &enc_new.seal(b"ad", b"v".to_vec()).unwrap())
+            .is_err()
+    );
 }
 
 #[test]
@@ -142,7 +146,10 @@ fn wrong_key_unsealed_and_unknown_versions_are_rejected() {
     let s = signer(&[&K1]);
     let other = signer(&[&K2]);
     let sealed = other.seal(b"ad", b"v".to_vec()).unwrap();
-    assert!(matches!(s.open(b"ad", &sealed), Err(OpenError::Rejected(_))));
+    assert!(matches!(
+        s.open(b"ad", &sealed),
+        Err(OpenError::Rejected(_))
+    ));
     assert_eq!(
         s.open(b"ad", b"\xEC\xCAplain envelope"),
         Err(OpenError::Rejected("entry is not sealed"))
