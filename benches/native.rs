@@ -1,5 +1,5 @@
-//! Native side-by-side benchmark of the memory tier against `lru` and
-//! `quick_cache`'s unsync cache: get-hit, get-miss, set-with-eviction and a
+//! Native side-by-side benchmark of the memory tier against `lru`,
+//! `quick_cache`'s unsync cache and `moka`'s sync cache: get-hit, get-miss, set-with-eviction and a
 //! Zipf(1.0) 90/10 mix at 100k entries, all caches in the same run.
 //!
 //! `cargo bench --bench native` prints two markdown tables: median ns/op and
@@ -23,7 +23,7 @@ mod common;
 use std::process::ExitCode;
 
 use common::harness::{Entrant, Row, details_table, markdown_table, measure};
-use common::subjects::{Lru, Ours, QuickCache};
+use common::subjects::{Lru, Moka, Ours, QuickCache};
 use common::workload::{self, Keys, Scale, Workload};
 use edgecache::EvictionPolicy;
 
@@ -84,6 +84,11 @@ fn entrants(capacity: usize) -> Vec<Entrant> {
             name: "quick_cache",
             ours: false,
             build: Box::new(move || Ok(Box::new(QuickCache::new(capacity)) as _)),
+        },
+        Entrant {
+            name: "moka",
+            ours: false,
+            build: Box::new(move || Ok(Box::new(Moka::new(capacity)) as _)),
         },
     ]
 }

@@ -274,6 +274,23 @@ export class Cache {
     return this.#call((w) => w.purgeExpired());
   }
 
+  // ---- cross-isolate leases (tiered caches whose backend has atomic writes) ----
+  /**
+   * Tries to take a lease on `key` for `ttl` across every isolate sharing the
+   * backend: 'acquired', 'busy' (someone else holds it) or 'unavailable' (no
+   * backend, or one without atomic writes: Workers KV).
+   */
+  async tryLease(key, ttl) {
+    checkKey(key);
+    return this.#call((w, ns) => (typeof w.tryLease === 'function' ? w.tryLease(ns, key, ttl) : 'unavailable'));
+  }
+
+  /** Gives a lease back early (it also ends by itself after its TTL). */
+  async releaseLease(key) {
+    checkKey(key);
+    return this.#call((w, ns) => (typeof w.releaseLease === 'function' ? w.releaseLease(ns, key) : undefined));
+  }
+
   // ---- TTL -------------------------------------------------------------
   /** Milliseconds left; Infinity if it never expires; undefined if missing. */
   async ttl(key) {

@@ -17,7 +17,12 @@ import { EdgeCacheError } from './errors.js';
 
 const OPTIONS = new Set([
   'ttl', 'idle', 'tags', 'staleWhileRevalidate', 'staleIfError', 'waitUntil', 'cacheErrors', 'shouldCache',
+  'lease',
 ]);
+
+// Lease defaults: held for up to 10 s; a caller that finds it busy and has no
+// stale value polls for the other isolate's result for up to 2 s, then loads.
+const LEASE_DEFAULTS = { ttl: 10_000, wait: 2_000, poll: 50 };
 
 // Cached loader errors live in a namespace of their own, beside the values' namespace.
 const ERROR_NAMESPACE_PREFIX = 'edgecache:loader-errors:';
@@ -74,6 +79,7 @@ export function checkGetOrSetOptions(options, durationMs) {
     }
   }
   const swr = windowMs('staleWhileRevalidate', options.staleWhileRevalidate, durationMs);
+  const lease = leaseOptions(options.lease, durationMs);
   const sie = windowMs('staleIfError', options.staleIfError, durationMs);
   return {
     write: {
@@ -87,7 +93,45 @@ export function checkGetOrSetOptions(options, durationMs) {
     waitUntil,
     shouldCache,
     errorTtl,
+    lease,
   };
+}
+
+/** `lease: true | { ttl, wait, poll }` -> ms values, or undefined when off. */
+function leaseOptions(lease, durationMs) {
+  if (lease === undefined || lease === false) return undefined;
+  if (lease === true) return LEASE_DEFAULTS;
+  if (lease === null || typeof lease !== 'object') {
+    throw invalid('`lease` must be true or { ttl, wait, poll } (ms or duration strings)');
+  }
+  const pick = (name) => {
+    const value = lease[name] ?? LEASE_DEFAULTS[name];
+    const ms = windowMs(`lease.${name}`, value, durationMs);
+    return ms === 0 && name !== 'wait' ? LEASE_DEFAULTS[name] : ms;
+  };
+  return { ttl: pick('ttl'), wait: pick('wait'), poll: pick('poll') };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * With `lease`, only one isolate at a time loads a key: the others serve a
+ * stale value, or wait a little for the winner's value to appear in the
+ * backend. Returns { value } when another isolate's result (or a stale
+ * value) answers, else { leased } to go on loading.
+ */
+async function takeLease(cache, key, o) {
+  const state = await cache.tryLease(key, o.lease.ttl);
+  if (state !== 'busy') return { leased: state === 'acquired' };
+  const stale = await cache.getAllowingStale(key, Math.max(o.swr, o.sie));
+  if (stale !== undefined) return { value: stale.value };
+  const deadline = Date.now() + o.lease.wait;
+  while (Date.now() < deadline) {
+    await sleep(o.lease.poll);
+    const fresh = await cache.getAllowingStale(key, 0);
+    if (fresh !== undefined) return { value: fresh.value };
+  }
+  return { leased: false };
 }
 
 /** Hands a background promise to the host; a throwing waitUntil must not fail the read. */
@@ -158,6 +202,20 @@ export async function getOrSet(cache, ctx, key, loader, options) {
 
 // One flight: call the loader, store its value, fall back to stale on failure.
 async function loadAndStore(cache, errors, key, loader, o) {
+  let leased = false;
+  if (o.lease !== undefined) {
+    const taken = await takeLease(cache, key, o);
+    if ('value' in taken) return taken.value;
+    leased = taken.leased;
+  }
+  try {
+    return await loadStoring(cache, errors, key, loader, o);
+  } finally {
+    if (leased) await cache.releaseLease(key).catch(ignore);
+  }
+}
+
+async function loadStoring(cache, errors, key, loader, o) {
   let value;
   try {
     value = await loader();

@@ -10,7 +10,8 @@ export type Storable = unknown;
 export type ErrorCodeName =
   | 'INVALID_KEY' | 'VALUE_TOO_LARGE' | 'INVALID_TTL' | 'INVALID_OPTION' | 'NOT_AN_INTEGER'
   | 'OVERFLOW' | 'INVALID_PATTERN' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'DECOMPRESSION_LIMIT'
-  | 'LIMIT_EXCEEDED' | 'CLOSED' | 'BACKEND_ERROR' | 'BACKEND_TIMEOUT' | 'UNSUPPORTED_VALUE';
+  | 'LIMIT_EXCEEDED' | 'CLOSED' | 'BACKEND_ERROR' | 'BACKEND_TIMEOUT' | 'UNSUPPORTED_VALUE'
+  | 'UNSUPPORTED';
 
 export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>;
 
@@ -39,6 +40,27 @@ export interface CacheOptions {
   namespace?: string;
   /** Epoch milliseconds (for tests); Date.now by default. */
   now?: () => number;
+
+  // ---- with a backend (L2): tiered caching ----
+  /** An adapter from 'edgecache/adapters' (cloudflareKV, denoKV, redisHttp, memoryBackend, ...). */
+  backend?: import('./adapters.js').BackendAdapter;
+  /** Where write-behind writes go (a Worker's ctx.waitUntil, bound, or ctx). */
+  waitUntil?: WaitUntil;
+  /** Deadline of each backend call in ms (default 1000; 0 = none). */
+  timeoutMs?: number;
+  /** Retries of transient backend errors, with exponential backoff and jitter. */
+  retries?: number | { count?: number; baseMs?: number; maxMs?: number };
+  /** Open after `threshold` consecutive failures; probe again after `cooldownMs`. */
+  breaker?: { threshold?: number; cooldownMs?: number };
+  /** Prefix of every key this cache writes to the backend (default 'ec'). */
+  prefix?: string;
+  /** Longest time a value read from the backend stays in memory. */
+  l1MaxTtl?: Duration;
+  /** How long tag generations read from the backend are trusted in memory (default 1000 ms). */
+  tagCacheMs?: number;
+  /** Split values larger than the backend accepts into chunks (default true). */
+  chunking?: boolean;
+  maxChunks?: number;
 }
 
 export interface WriteOptions {
@@ -49,7 +71,17 @@ export interface WriteOptions {
   tags?: string | string[];
   /** How long the entry stays readable by getAllowingStale after it stops being fresh. */
   stale?: Duration | null;
+  /** With a backend: write memory now and hand the backend write to `waitUntil`. */
+  writeBehind?: boolean;
+  waitUntil?: WaitUntil;
 }
+
+/** What a cache with a backend reports through onEvent (never as a rejection). */
+export type BackendEvent =
+  | { type: 'backend-error'; op: string; attempt: number; error: EdgeCacheError }
+  | { type: 'corrupt-entry'; key: string; error: EdgeCacheError }
+  | { type: 'breaker-open' }
+  | { type: 'breaker-close' };
 
 export interface CacheStats {
   hits: number;
@@ -87,6 +119,11 @@ export interface GetOrSetOptions<T> {
   cacheErrors?: false | { ttl: Duration };
   /** Store the loaded value only when this returns true. */
   shouldCache?: (value: T) => boolean;
+  /**
+   * With a backend that has atomic writes (Redis, Deno KV): one load at a time across
+   * isolates. Others serve a stale value, or wait up to `wait` for the winner's value.
+   */
+  lease?: boolean | { ttl?: Duration; wait?: Duration; poll?: Duration };
 }
 
 export type Loader<T> = () => Promise<T> | T;
@@ -142,6 +179,12 @@ export declare class Cache {
   stats(): Promise<CacheStats>;
   /** Resolves to an unsubscribe function. */
   onRemoval(listener: (event: RemovalEvent) => void): Promise<() => void>;
+  /** Backend failures, corrupt entries and breaker changes (caches with a backend). */
+  onEvent(listener: (event: BackendEvent) => void): Promise<() => void>;
+
+  /** A lease on `key` across isolates: 'unavailable' without a backend with atomic writes. */
+  tryLease(key: string, ttl: Duration): Promise<'acquired' | 'busy' | 'unavailable'>;
+  releaseLease(key: string): Promise<void>;
 }
 
 export declare function createCache(options?: CacheOptions): Cache;

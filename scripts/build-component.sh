@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the WASI Preview 2 component (world `memory-cache` of wit/) into
-# pkg/component/edgecache.wasm: cargo builds the component directly for
+# Builds the WASI Preview 2 components of wit/: world `memory-cache` into
+# pkg/component/edgecache.wasm (feature `component`) and world `tiered-cache`
+# into pkg/component/edgecache-tiered.wasm (feature `component-tiered`; it
+# imports a host backend and loader, so it is a second build). For each: cargo builds the component directly for
 # wasm32-wasip2, `jco opt` runs wasm-opt -Oz over its core modules, and
 # `jco wit` validates the result by printing its world. Prints sizes.
 set -euo pipefail
@@ -15,16 +17,22 @@ if ! rustup target list --installed | grep -qx wasm32-wasip2 || [ ! -x "$JCO" ];
   scripts/setup.sh
 fi
 
-say "cargo build --release --target wasm32-wasip2 --features component"
-cargo build --quiet --release --target wasm32-wasip2 --features component
-
 mkdir -p "$OUT"
-# Re-optimise only when the build changed: jco opt takes ~10 s.
-if [ ! -f "$OUT/edgecache.wasm" ] || [ "$RAW" -nt "$OUT/edgecache.wasm" ]; then
-  say "jco opt (wasm-opt -Oz, debug info stripped)"
-  "$JCO" opt "$RAW" -o "$OUT/edgecache.wasm.tmp" -- -Oz --strip-debug >/dev/null
-  mv "$OUT/edgecache.wasm.tmp" "$OUT/edgecache.wasm"
-fi
+# build FEATURE NAME: cargo, then `jco opt` when the cargo output changed (~10 s).
+build() {
+  say "cargo build --release --target wasm32-wasip2 --features $1"
+  cargo build --quiet --release --target wasm32-wasip2 --features "$1"
+  # Both features write the same cargo output: keep a copy per feature.
+  cmp -s "$RAW" "$OUT/$2.raw.wasm" 2>/dev/null || cp "$RAW" "$OUT/$2.raw.wasm"
+  if [ ! -f "$OUT/$2.wasm" ] || [ "$OUT/$2.raw.wasm" -nt "$OUT/$2.wasm" ]; then
+    say "jco opt $2 (wasm-opt -Oz, debug info stripped)"
+    "$JCO" opt "$OUT/$2.raw.wasm" -o "$OUT/$2.wasm.tmp" -- -Oz --strip-debug >/dev/null
+    mv "$OUT/$2.wasm.tmp" "$OUT/$2.wasm"
+  fi
+}
+build component edgecache
+build component-tiered edgecache-tiered
+
 # The WIT package beside the binary, for hosts that generate bindings from it.
 rm -rf "$OUT/wit" "$OUT"/*.wit
 cp -R wit "$OUT/wit"
@@ -32,7 +40,15 @@ cp -R wit "$OUT/wit"
 # Validation: jco parses the whole component and prints its world.
 "$JCO" wit "$OUT/edgecache.wasm" >"$OUT/world.txt"
 grep -q 'export edgecache:cache/cache@0.1.0;' "$OUT/world.txt"
+if grep -q 'import edgecache:cache/backend' "$OUT/world.txt"; then
+  say "memory-cache must not import a backend"; exit 1
+fi
+"$JCO" wit "$OUT/edgecache-tiered.wasm" >"$OUT/world-tiered.txt"
+grep -q 'import edgecache:cache/backend@0.1.0;' "$OUT/world-tiered.txt"
+grep -q 'export edgecache:cache/tiered@0.1.0;' "$OUT/world-tiered.txt"
 
 size() { printf '%7d bytes raw, %6d bytes gzip -9' "$(wc -c <"$1")" "$(gzip -9c "$1" | wc -c)"; }
-say "cargo output:    $(size "$RAW")"
-say "$OUT/edgecache.wasm: $(size "$OUT/edgecache.wasm")"
+for name in edgecache edgecache-tiered; do
+  say "$name: cargo output $(size "$OUT/$name.raw.wasm")"
+  say "$OUT/$name.wasm: $(size "$OUT/$name.wasm")"
+done

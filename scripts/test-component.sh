@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Proves the WASI component in real hosts with the same scenarios
-# (tests/component/scenarios.json): wasmtime (the `wasmtime` PyPI wheel, in a
+# Proves the WASI components in real hosts. memory-cache: the same scenarios
+# (tests/component/scenarios.json) in wasmtime (the `wasmtime` PyPI wheel, in a
 # venv under tests/component/.venv), then jco-transpiled in Node and Deno.
+# tiered-cache: wasmtime with a Python dict backend (wasmtime_tiered_test.py),
+# then tests/tiered_interop.rs reads the entries that run wrote.
 # Idempotent; seconds when everything is already built and installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +20,13 @@ if ! "$T/.venv/bin/python" -c "import wasmtime.component" 2>/dev/null; then
   "$T/.venv/bin/pip" install --quiet --disable-pip-version-check "wasmtime==$WASMTIME_PY_VERSION"
 fi
 "$T/.venv/bin/python" -m unittest "$T/wasmtime_host_test.py"
+
+step "tiered-cache world in wasmtime: a Python dict backend, two instances, faults, loader"
+export EDGECACHE_COMPONENT_ENTRIES="$PWD/$T/interop/out/component_entries.txt"
+"$T/.venv/bin/python" -m unittest "$T/wasmtime_tiered_test.py"
+
+step "interop: the native core reads what the component just wrote (and the fixture it read)"
+cargo test --quiet --test tiered_interop
 
 step "jco transpile, then Node (node --test)"
 ln -sfn ../../scripts/node_modules "$T/node_modules"

@@ -136,3 +136,41 @@ impl Subject for QuickCache {
         self.0.len()
     }
 }
+
+/// `moka::sync::Cache<String, Arc<[u8]>>`: a concurrent W-TinyLFU cache, used
+/// here from one thread. Its `get` returns an owned clone of the value, so the
+/// value is an `Arc<[u8]>` (a reference-count bump, not a 100-byte copy); its
+/// `set` still makes one owned copy of key and value like every other cache.
+/// Moka applies reads and writes to its policy in batches (`run_pending_tasks`
+/// runs from inside its own calls), which is part of what is measured.
+pub struct Moka(moka::sync::Cache<String, std::sync::Arc<[u8]>>);
+
+impl Moka {
+    pub fn new(capacity: usize) -> Self {
+        Moka(moka::sync::Cache::new(capacity as u64))
+    }
+}
+
+impl Subject for Moka {
+    #[inline]
+    fn get(&mut self, key: &str) -> bool {
+        match self.0.get(key) {
+            Some(value) => {
+                black_box(&value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, key: &str, value: &[u8]) {
+        self.0.insert(key.to_owned(), std::sync::Arc::from(value));
+    }
+
+    fn len(&self) -> usize {
+        // Moka's count is eventually consistent: settle pending work first.
+        self.0.run_pending_tasks();
+        self.0.entry_count() as usize
+    }
+}

@@ -69,7 +69,7 @@ pub const ALPHAS: [f64; 4] = [0.7, 0.9, 1.0, 1.1];
 pub const KEY_SPACE: u64 = 100_000;
 pub const TRACE_LEN: usize = 1_500_000;
 /// Cache sizes as a share of the key space, in per mille.
-pub const CACHE_PER_MILLE: [u64; 2] = [10, 100];
+pub const CACHE_PER_MILLE: [u64; 3] = [1, 10, 100];
 /// The one-time scan is this many times the cache size.
 pub const SCAN_FACTOR: u64 = 2;
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs both component host examples: wasmtime (Python) and jco (Node).
+# Runs the component host examples: wasmtime (Python, memory and tiered) and jco (Node).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scripts/build-component.sh >/dev/null
@@ -8,6 +8,8 @@ VENV=tests/component/.venv
   python3 -m venv "$VENV" && "$VENV/bin/pip" install --quiet "wasmtime==50.0.1"; }
 printf '\n\033[1m== wasmtime (Python)\033[0m\n'
 "$VENV/bin/python" examples/component/wasmtime_example.py
+printf '\n\033[1m== wasmtime (Python), tiered-cache world over a dict backend\033[0m\n'
+"$VENV/bin/python" examples/component/wasmtime_tiered_example.py
 printf '\n\033[1m== jco (Node)\033[0m\n'
 scripts/node_modules/.bin/jco transpile pkg/component/edgecache.wasm -o examples/component/out --name edgecache --quiet
 ln -sfn ../../scripts/node_modules examples/component/node_modules

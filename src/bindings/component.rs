@@ -20,11 +20,20 @@ use super::component_convert::{
 
 /// Code generated from `wit/` by wit-bindgen. The generated glue (canonical
 /// ABI lifting and lowering) needs `unsafe`; none of ours does.
+/// Feature `component-tiered` builds the `tiered-cache` world, a superset of
+/// `memory-cache` (it includes it) that also imports a host backend and loader.
 #[allow(unsafe_code, clippy::all)]
 pub(crate) mod wit {
+    #[cfg(not(feature = "component-tiered"))]
     wit_bindgen::generate!({
         path: "wit",
         world: "memory-cache",
+        generate_all,
+    });
+    #[cfg(feature = "component-tiered")]
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "tiered-cache",
         generate_all,
     });
 }
@@ -38,7 +47,7 @@ use wit::wasi::clocks::wall_clock;
 type WitResult<T> = Result<T, Error>;
 
 /// Milliseconds since the Unix epoch from the host's wall clock.
-fn wall_clock_ms() -> u64 {
+pub(crate) fn wall_clock_ms() -> u64 {
     let t = wall_clock::now();
     t.seconds
         .saturating_mul(1000)
@@ -47,7 +56,7 @@ fn wall_clock_ms() -> u64 {
 
 /// The exported component.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-struct Component;
+pub(crate) struct Component;
 
 impl Guest for Component {
     type Cache = CacheView;

@@ -75,7 +75,7 @@ fn widen(n: u32) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-fn to_ttl(e: Option<wit::Expiry>) -> Ttl {
+pub(crate) fn to_ttl(e: Option<wit::Expiry>) -> Ttl {
     match e {
         None => Ttl::Default,
         Some(wit::Expiry::Never) => Ttl::Never,

@@ -3,8 +3,14 @@
 
 #[cfg(feature = "component")]
 mod component;
+#[cfg(feature = "component-tiered")]
+mod component_backend;
 #[cfg(feature = "component")]
 mod component_convert;
+#[cfg(feature = "component-tiered")]
+mod component_tiered;
+#[cfg(feature = "component-tiered")]
+mod component_tiered_convert;
 #[cfg(feature = "js")]
 mod js;
 #[cfg(feature = "js")]

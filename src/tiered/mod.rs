@@ -21,6 +21,7 @@
 //! L2 key layout and the chunk format: [`layout`].
 
 mod breaker;
+mod get_or_load;
 mod invalidate;
 mod l1_record;
 mod l2;
@@ -36,6 +37,7 @@ use core::cell::RefCell;
 use std::rc::Rc;
 
 pub use breaker::BreakerState;
+pub use get_or_load::{LoadError, Loaded};
 pub use layout::Layout;
 pub use retry::RetryPolicy;
 pub use seal::{RandomSource, SealConfig};

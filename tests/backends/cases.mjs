@@ -305,6 +305,41 @@ const cases = [
     }),
   },
   {
+    name: 'leases: one load across caches where the service has atomic writes',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const { a, b } = pair(lib, backendFactory);
+      const probe = await a.tryLease('probe', 5000);
+      if (probe === 'unavailable') {
+        t.equal(await b.tryLease('probe', 5000), 'unavailable', 'no atomic writes: no lease anywhere');
+        return;
+      }
+      t.equal(probe, 'acquired');
+      t.equal(await b.tryLease('probe', 5000), 'busy', 'the other isolate sees it taken');
+      await a.releaseLease('probe');
+      t.equal(await b.tryLease('probe', 5000), 'acquired', 'released: free again');
+      await b.releaseLease('probe');
+
+      let calls = 0;
+      let open;
+      const gate = new Promise((resolve) => { open = resolve; });
+      const loader = async () => { calls += 1; await gate; return { v: 42 }; };
+      const options = { ttl: 60_000, lease: { ttl: 5000, wait: 5000, poll: 10 } };
+      const first = a.getOrSet('hot', loader, options);
+      for (let waited = 0; calls === 0 && waited < 5000; waited += 5) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      t.equal(calls, 1, 'the first cache took the lease and is loading');
+      const second = b.getOrSet('hot', loader, options);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      open();
+      t.deepEqual(await first, { v: 42 });
+      t.deepEqual(await second, { v: 42 }, 'the waiting cache got the winner\'s value');
+      t.equal(calls, 1, 'the loader ran once across both caches');
+      t.equal(await b.tryLease('hot', 5000), 'acquired', 'the lease was released after the load');
+      await b.releaseLease('hot');
+    }),
+  },
+  {
     name: 'what a tiered cache cannot do rejects with UNSUPPORTED',
     run: (lib, backendFactory, t) => checked(t, async () => {
       const { a } = pair(lib, backendFactory);

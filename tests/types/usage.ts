@@ -74,3 +74,16 @@ export class Users {
     void id;
   }
 }
+
+export async function tiered(): Promise<void> {
+  const { memoryBackend } = await import('edgecache/adapters');
+  const l2 = createCache({ backend: memoryBackend(), timeoutMs: 500, retries: { count: 2 }, breaker: { threshold: 5 } });
+  const lease: 'acquired' | 'busy' | 'unavailable' = await l2.tryLease('k', '10s');
+  void lease;
+  await l2.getOrSet('k', () => 1, { ttl: '1m', lease: { ttl: '10s', wait: '2s' } });
+  await l2.set('k', 1, { writeBehind: true, waitUntil: (p) => void p });
+  const stop = await l2.onEvent((e) => {
+    if (e.type === 'backend-error') void e.op;
+  });
+  stop();
+}

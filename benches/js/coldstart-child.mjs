@@ -1,0 +1,20 @@
+// One cold start, in a fresh process (run by coldstart.bench.mjs under Node
+// or Deno): read the .wasm, compile it, instantiate it (wasm-bindgen initSync),
+// build a cache and do the first get. Prints the phases in ms as JSON.
+// The JS glue and API modules are imported first, outside the timed phases.
+import { readFileSync } from 'node:fs';
+import * as glue from '../../pkg/edgecache.js';
+import { makeApi } from '../../pkg/api.js';
+
+const t0 = performance.now();
+const bytes = readFileSync(new URL('../../pkg/edgecache_bg.wasm', import.meta.url));
+const t1 = performance.now();
+const module = new WebAssembly.Module(bytes);
+const t2 = performance.now();
+glue.initSync({ module });
+const t3 = performance.now();
+const { createCache } = makeApi(glue);
+const cache = createCache();
+await cache.get('first');
+const t4 = performance.now();
+console.log(JSON.stringify({ read: t1 - t0, compile: t2 - t1, instantiate: t3 - t2, firstGet: t4 - t3, total: t4 - t1 }));

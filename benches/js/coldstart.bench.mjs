@@ -1,0 +1,114 @@
+// Size of the shipped .wasm files and cold start in Node, Deno and workerd.
+//
+//   node benches/js/coldstart.bench.mjs [--runs 21] [--json FILE]
+//
+// Node and Deno: `runs` fresh processes each run coldstart-child.mjs, which
+// times compile (new WebAssembly.Module), instantiate (initSync) and the first
+// get (createCache + get); medians per phase. Fresh processes, because V8
+// caches a compiled module by its bytes inside one process.
+// workerd (through miniflare): compiling wasm at run time is forbidden there
+// and its clocks stand still during a request, so the figure is taken from
+// outside: wall time from `new Miniflare()` to the first response of a fresh
+// Worker that imports edgecache and does createCache + set + get, against
+// the same for a Worker that only returns a Response; alternated, medians.
+// The difference is edgecache's cost at Worker start-up (module compile,
+// instantiate, first call), plus the larger bundle workerd has to load.
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { markdownTable, quantile } from './harness.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
+};
+const RUNS = Number(opt('runs', 21));
+const root = new URL('../../', import.meta.url);
+const scripts = fileURLToPath(new URL('scripts/', root));
+const req = createRequire(join(scripts, 'package.json'));
+const median = (xs) => quantile([...xs].sort((a, b) => a - b), 0.5);
+const out = { sizes: [], cold: [] };
+
+// ---- sizes -------------------------------------------------------------------
+const sizeRows = [];
+for (const [label, rel] of [['npm package (pkg/edgecache_bg.wasm)', 'pkg/edgecache_bg.wasm'],
+  ['component (pkg/component/edgecache.wasm)', 'pkg/component/edgecache.wasm']]) {
+  const path = fileURLToPath(new URL(rel, root));
+  if (!existsSync(path)) { sizeRows.push([label, 'not built', '-']); continue; }
+  const raw = statSync(path).size;
+  const gz = gzipSync(readFileSync(path), { level: 9 }).length;
+  out.sizes.push({ label, raw, gz });
+  sizeRows.push([label, `${raw} (${(raw / 1024).toFixed(1)} KiB)`, `${gz} (${(gz / 1024).toFixed(1)} KiB)`]);
+}
+console.log('### Size of the shipped .wasm\n');
+console.log(markdownTable(['file', 'raw bytes', 'gzip -9 bytes'], sizeRows));
+
+// ---- Node and Deno -----------------------------------------------------------
+const child = fileURLToPath(new URL('coldstart-child.mjs', import.meta.url));
+const hosts = [['Node ' + process.version, process.execPath, [child]]];
+const deno = join(scripts, 'node_modules/.bin/deno');
+if (existsSync(deno)) {
+  const v = spawnSync(deno, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+  hosts.push([v, deno, ['run', '--allow-read', child]]);
+}
+const coldRows = [];
+for (const [label, bin, argv] of hosts) {
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = spawnSync(bin, argv, { encoding: 'utf8' });
+    try { samples.push(JSON.parse(r.stdout.trim().split('\n').pop())); } catch { /* counted below */ }
+  }
+  if (samples.length === 0) { coldRows.push([label, 'failed', '', '', '', '']); continue; }
+  const m = (f) => median(samples.map((s) => s[f]));
+  out.cold.push({ host: label, runs: samples.length, compile: m('compile'), instantiate: m('instantiate'), firstGet: m('firstGet'), total: m('total') });
+  coldRows.push([label, String(samples.length), m('compile').toFixed(2), m('instantiate').toFixed(2),
+    m('firstGet').toFixed(2), m('total').toFixed(2), (m('compile') + m('instantiate')).toFixed(2)]);
+}
+
+// ---- workerd through miniflare -------------------------------------------------
+try {
+  const { Miniflare } = req('miniflare');
+  const dir = mkdtempSync(join(tmpdir(), 'edgecache-cold-'));
+  cpSync(fileURLToPath(new URL('pkg/', root)), dir, { recursive: true });
+  writeFileSync(join(dir, 'with.js'), `import { createCache } from './entry/workerd.js';
+export default { async fetch() { const c = createCache(); await c.set('k', 1); return new Response(String(await c.get('k'))); } };\n`);
+  writeFileSync(join(dir, 'without.js'), 'export default { async fetch() { return new Response(String(1)); } };\n');
+  const start = async (script) => {
+    const t0 = performance.now();
+    const mf = new Miniflare({
+      modules: true, scriptPath: join(dir, script), modulesRoot: dir, compatibilityDate: '2025-01-01',
+      modulesRules: [{ type: 'ESModule', include: ['**/*.js'] }, { type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    });
+    const res = await mf.dispatchFetch('http://localhost/');
+    const body = await res.text();
+    const t = performance.now() - t0;
+    await mf.dispose();
+    if (body !== '1') throw new Error(`worker ${script} answered ${body}`);
+    return t;
+  };
+  const w = [], wo = [];
+  const n = Math.max(5, Math.floor(RUNS / 2));
+  for (let i = 0; i < n; i++) {
+    if (i % 2 === 0) { w.push(await start('with.js')); wo.push(await start('without.js')); }
+    else { wo.push(await start('without.js')); w.push(await start('with.js')); }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const mw = median(w), mwo = median(wo);
+  out.cold.push({ host: 'workerd', runs: n, withEdgecache: mw, without: mwo });
+  coldRows.push([`workerd (miniflare ${req('miniflare/package.json').version}): start + first response, with edgecache`,
+    String(n), '', '', '', mw.toFixed(1), '']);
+  coldRows.push(['workerd: same, Worker without edgecache', String(n), '', '', '', mwo.toFixed(1), '']);
+  coldRows.push(['workerd: difference (edgecache at Worker start)', '', '', '', '', (mw - mwo).toFixed(1), '']);
+} catch (err) {
+  coldRows.push([`workerd: failed (${err.message.split('\n')[0]})`, '', '', '', '', '', '']);
+}
+console.log(`\n### Cold start, median ms (fresh process per run)\n`);
+console.log(markdownTable(['host', 'runs', 'compile', 'instantiate', 'createCache + first get', 'total', 'compile + instantiate (target < 5 ms in Node)'], coldRows));
+const jsonOut = opt('json', undefined);
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 1));
