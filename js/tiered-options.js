@@ -4,13 +4,16 @@
 //   timeoutMs   deadline of each backend call (default 1000; 0 = none)
 //   retries     retries of transient errors: a count, or { count, baseMs, maxMs }
 //   breaker     { threshold, cooldownMs }: open after `threshold` failed calls
-//   prefix, l1MaxTtl, tagCacheMs, chunking, maxChunks: passed to the core
+//   signingKeys     [Uint8Array|string, ...] HMAC-SHA256 keys (>= 32 bytes), newest first
+//   encryptionKeys  [Uint8Array|string, ...] XChaCha20-Poly1305 keys (>= 32 bytes), newest first
+//   prefix, l1MaxTtl, tagCacheMs, chunking, maxChunks, signingKeys, encryptionKeys: passed to
+//   the core, which validates them strictly (nonces come from crypto.getRandomValues)
 // They are turned here into the arguments of WasmTieredCache.
 
 import { EdgeCacheError } from './errors.js';
 import { withTimeout } from './adapters/timeout.js';
 
-const PASSED = ['prefix', 'l1MaxTtl', 'tagCacheMs', 'chunking', 'maxChunks'];
+const PASSED = ['prefix', 'l1MaxTtl', 'tagCacheMs', 'chunking', 'maxChunks', 'signingKeys', 'encryptionKeys'];
 export const TIERED_OPTIONS = ['backend', 'waitUntil', 'timeoutMs', 'retries', 'breaker', ...PASSED];
 const DEFAULT_TIMEOUT_MS = 1000;
 

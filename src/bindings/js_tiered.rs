@@ -79,6 +79,11 @@ enum HostEvent {
         code: &'static str,
         message: String,
     },
+    SecurityError {
+        key: String,
+        code: &'static str,
+        message: String,
+    },
     BreakerOpened,
     BreakerClosed,
 }
@@ -148,6 +153,11 @@ impl Inner {
                 set("key", key.into());
                 set("error", error_with_code(code, &message, None));
             }
+            HostEvent::SecurityError { key, code, message } => {
+                set("type", "security-error".into());
+                set("key", key.into());
+                set("error", error_with_code(code, &message, None));
+            }
             HostEvent::BreakerOpened => set("type", "breaker-open".into()),
             HostEvent::BreakerClosed => set("type", "breaker-close".into()),
         }
@@ -165,7 +175,7 @@ pub struct WasmTieredCache {
 impl WasmTieredCache {
     /// `options`: the memory options of `WasmCache`; `tiered`: prefix, retries,
     /// retryBaseMs, retryMaxMs, breakerThreshold, breakerCooldownMs, l1MaxTtl,
-    /// tagCacheMs, chunking, maxChunks, seed; `adapter`: see js_backend.rs;
+    /// tagCacheMs, chunking, maxChunks, seed, signingKeys, encryptionKeys; `adapter`: see js_backend.rs;
     /// `wait_until`: a function given each write-behind Promise, or undefined.
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -530,6 +540,7 @@ impl WasmTieredCache {
             ("errors", num(s.l2.errors)),
             ("timeouts", num(s.l2.timeouts)),
             ("corrupt", num(s.l2.corrupt)),
+            ("security", num(s.l2.security)),
             ("retries", num(s.l2.retries)),
             ("rejected", num(s.l2.rejected)),
             ("calls", num(s.l2.latency_count)),
@@ -684,6 +695,11 @@ fn host_event(event: &TieredEvent<'_>) -> HostEvent {
             }
         }
         TieredEvent::CorruptEntry { key, error } => HostEvent::CorruptEntry {
+            key: (*key).to_string(),
+            code: error.code(),
+            message: error.to_string(),
+        },
+        TieredEvent::SecurityError { key, error } => HostEvent::SecurityError {
             key: (*key).to_string(),
             code: error.code(),
             message: error.to_string(),

@@ -4,12 +4,15 @@
 //! (`breaker: { threshold, cooldownMs }`, `retries: { count, baseMs, maxMs }`)
 //! into these names.
 
-use js_sys::{Array, Object};
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::bindings::js_args::{required_ttl, type_name};
 use crate::error::{CacheError, Result};
-use crate::tiered::TieredConfig;
+use crate::tiered::seal::MIN_KEY_BYTES;
+use crate::tiered::{RandomSource, TieredConfig};
 
 fn invalid(name: &'static str, reason: impl Into<String>) -> CacheError {
     CacheError::InvalidOption {
@@ -76,6 +79,11 @@ fn apply(config: &mut TieredConfig, name: &str, value: &JsValue) -> Result<()> {
             // Finite and non-negative: the cast saturates, never traps.
             config.seed = n as u64;
         }
+        "signingKeys" => config.seal.signing_keys = keys("signingKeys", value)?,
+        "encryptionKeys" => {
+            config.seal.encryption_keys = keys("encryptionKeys", value)?;
+            config.seal.random = Some(Rc::new(HostRandom::find()?));
+        }
         _ => {
             let shown: String = name.chars().take(64).collect();
             return Err(invalid("options", format!("unknown option `{shown}`")));
@@ -105,4 +113,91 @@ fn small(name: &'static str, value: &JsValue) -> Result<u32> {
                 format!("expected a non-negative integer, got {}", type_name(value)),
             )
         })
+}
+
+/// A non-empty array of keys, each a `Uint8Array` or a string (its UTF-8
+/// bytes) of at least 32 bytes. Empty is refused: a missing secret should not
+/// silently turn sealing off.
+fn keys(name: &'static str, value: &JsValue) -> Result<Vec<Vec<u8>>> {
+    let Some(array) = value.dyn_ref::<Array>() else {
+        return Err(invalid(
+            name,
+            format!(
+                "expected an array of keys (Uint8Array or string), got {}",
+                type_name(value)
+            ),
+        ));
+    };
+    if array.length() == 0 {
+        return Err(invalid(name, "expected at least one key"));
+    }
+    array
+        .iter()
+        .map(|key| {
+            let bytes = if let Some(text) = key.as_string() {
+                text.into_bytes()
+            } else if let Some(bytes) = key.dyn_ref::<Uint8Array>() {
+                bytes.to_vec()
+            } else {
+                return Err(invalid(
+                    name,
+                    format!(
+                        "a key must be a Uint8Array or a string, got {}",
+                        type_name(&key)
+                    ),
+                ));
+            };
+            if bytes.len() < MIN_KEY_BYTES {
+                return Err(invalid(
+                    name,
+                    format!("every key must be at least {MIN_KEY_BYTES} bytes"),
+                ));
+            }
+            Ok(bytes)
+        })
+        .collect()
+}
+
+/// `globalThis.crypto.getRandomValues` (Node 20, Deno and workerd have it).
+struct HostRandom {
+    crypto: JsValue,
+    get_random_values: Function,
+}
+
+impl HostRandom {
+    fn find() -> Result<HostRandom> {
+        let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).unwrap_or_default();
+        let get_random_values = Reflect::get(&crypto, &"getRandomValues".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .ok_or_else(|| {
+                invalid(
+                    "encryptionKeys",
+                    "encryption needs crypto.getRandomValues in this runtime",
+                )
+            })?;
+        Ok(HostRandom {
+            crypto,
+            get_random_values,
+        })
+    }
+}
+
+impl RandomSource for HostRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<()> {
+        let failed = CacheError::Unsupported {
+            what: "crypto.getRandomValues",
+        };
+        let len = u32::try_from(buf.len()).map_err(|_| failed.clone())?;
+        let array = Uint8Array::new_with_length(len);
+        self.get_random_values
+            .call1(&self.crypto, &array)
+            .map_err(|_| failed.clone())?;
+        if array.length() != len {
+            return Err(failed);
+        }
+        // Same length, checked above.
+        array.copy_to(buf);
+        Ok(())
+    }
 }

@@ -83,7 +83,12 @@ impl Layout {
 
     /// `<prefix>:<ns>:<key>`, fitted.
     pub fn entry_key(&self, ns: &str, key: &str) -> String {
-        self.fit(format!("{}:{ns}:{key}", self.prefix))
+        self.fit(self.full_entry_key(ns, key))
+    }
+
+    /// `<prefix>:<ns>:<key>` before fitting: what sealed entries are bound to.
+    pub fn full_entry_key(&self, ns: &str, key: &str) -> String {
+        format!("{}:{ns}:{key}", self.prefix)
     }
 
     /// `<prefix>:tag:<ns>:<tag>`, fitted.

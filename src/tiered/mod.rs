@@ -28,6 +28,7 @@ mod l2;
 pub mod layout;
 mod read;
 mod retry;
+pub mod seal;
 mod stats;
 mod tag_generations;
 mod write;
@@ -39,6 +40,7 @@ pub use breaker::BreakerState;
 pub use get_or_load::{LoadError, Loaded};
 pub use layout::Layout;
 pub use retry::RetryPolicy;
+pub use seal::{RandomSource, SealConfig};
 pub use stats::{BackendStats, EventHook, Op, TieredEvent, TieredStats};
 pub use write::{PendingWrite, WriteOptions};
 
@@ -49,6 +51,7 @@ use crate::error::{CacheError, Result};
 use crate::memory::{MemoryConfig, MemoryTier};
 use breaker::Breaker;
 use retry::XorShift;
+use seal::Sealer;
 use tag_generations::GenerationCache;
 
 /// Configuration of a [`TieredCache`].
@@ -80,6 +83,8 @@ pub struct TieredConfig {
     pub compression: Compression,
     /// Seed of the jitter / lease-token generator (hosts pass something varying, such as the time).
     pub seed: u64,
+    /// Signing / encryption of what goes to L2 (default: none). See [`seal`].
+    pub seal: SealConfig,
 }
 
 impl Default for TieredConfig {
@@ -97,6 +102,7 @@ impl Default for TieredConfig {
             envelope_limits: EnvelopeLimits::default(),
             compression: Compression::default(),
             seed: 0,
+            seal: SealConfig::default(),
         }
     }
 }
@@ -166,6 +172,7 @@ pub struct TieredCache<B: Backend> {
     generations: RefCell<GenerationCache>,
     stats: RefCell<BackendStats>,
     rng: RefCell<XorShift>,
+    sealer: Option<Sealer>,
     hook: Option<EventHook>,
 }
 
@@ -181,6 +188,7 @@ impl<B: Backend> TieredCache<B> {
                 reason: "must be at least 1".to_string(),
             });
         }
+        let sealer = Sealer::new(&config.seal, config.seed)?;
         let l1 = MemoryTier::new(
             config.memory.clone(),
             Box::new(SharedClock(Rc::clone(&clock))),
@@ -194,6 +202,7 @@ impl<B: Backend> TieredCache<B> {
             )),
             generations: RefCell::new(GenerationCache::new(config.tag_cache_ms)),
             rng: RefCell::new(XorShift::new(config.seed)),
+            sealer,
             stats: RefCell::default(),
             l1: RefCell::new(l1),
             hook: None,

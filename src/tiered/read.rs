@@ -7,6 +7,7 @@ use crate::error::{CacheError, Result};
 use crate::memory::{Freshness, SetOptions, Ttl};
 use crate::tiered::l1_record::{self, TagGens};
 use crate::tiered::layout::{Manifest, check_namespace};
+use crate::tiered::seal::OpenError;
 use crate::tiered::stats::TieredEvent;
 use crate::tiered::tag_generations;
 use crate::tiered::{Lookup, TieredCache};
@@ -99,7 +100,9 @@ impl<B: Backend> TieredCache<B> {
         }
     }
 
-    /// Reads and decodes the entry of `key`, joining chunks when needed.
+    /// Reads, opens (when sealing) and decodes the entry of `key`, joining
+    /// chunks when needed. Sealed: entry value = seal(envelope or manifest),
+    /// and the joined chunks = seal(envelope).
     async fn read_l2(&self, ns: &str, key: &str) -> L2Read {
         let entry_key = self.layout.entry_key(ns, key);
         let stored = match self
@@ -110,6 +113,11 @@ impl<B: Backend> TieredCache<B> {
             Ok(None) => return L2Read::Absent,
             Err(_) => return L2Read::Unavailable,
         };
+        let bound = self.layout.full_entry_key(ns, key);
+        let stored = match self.open(&entry_key, &bound, stored) {
+            Ok(bytes) => bytes,
+            Err(read) => return read,
+        };
         let joined = if Manifest::is_manifest(&stored) {
             let manifest = match Manifest::decode(&stored) {
                 Ok(manifest) => manifest,
@@ -119,9 +127,19 @@ impl<B: Backend> TieredCache<B> {
                 Ok(parts) => parts,
                 Err(_) => return L2Read::Unavailable,
             };
-            match manifest.join(parts) {
+            // A missing chunk may have expired; anything else is wrong content.
+            let complete = parts.iter().all(Option::is_some);
+            let joined = match manifest.join(parts) {
                 Ok(joined) => joined,
+                Err(error) if complete && self.sealer.is_some() => {
+                    // The digest was authenticated: the chunks were altered.
+                    return self.insecure(&entry_key, error);
+                }
                 Err(error) => return self.corrupt(&entry_key, error),
+            };
+            match self.open(&entry_key, &bound, joined) {
+                Ok(bytes) => bytes,
+                Err(read) => return read,
             }
         } else {
             stored
@@ -132,9 +150,28 @@ impl<B: Backend> TieredCache<B> {
         }
     }
 
+    /// Verifies / decrypts `bytes` when this cache seals; passes them through otherwise.
+    fn open(&self, entry_key: &str, bound: &str, bytes: Vec<u8>) -> Result<Vec<u8>, L2Read> {
+        let Some(sealer) = &self.sealer else {
+            return Ok(bytes);
+        };
+        sealer
+            .open(bound.as_bytes(), &bytes)
+            .map_err(|error| match error {
+                OpenError::Version(_) => self.corrupt(entry_key, error.into_cache_error()),
+                OpenError::Rejected(_) => self.insecure(entry_key, error.into_cache_error()),
+            })
+    }
+
     fn corrupt(&self, key: &str, error: CacheError) -> L2Read {
         self.count(|s| s.corrupt = s.corrupt.saturating_add(1));
         self.emit(TieredEvent::CorruptEntry { key, error: &error });
+        L2Read::Absent
+    }
+
+    fn insecure(&self, key: &str, error: CacheError) -> L2Read {
+        self.count(|s| s.security = s.security.saturating_add(1));
+        self.emit(TieredEvent::SecurityError { key, error: &error });
         L2Read::Absent
     }
 

@@ -23,6 +23,9 @@ pub struct BackendStats {
     pub timeouts: u64,
     /// Entries read from L2 that could not be decoded (counted as misses too).
     pub corrupt: u64,
+    /// Entries read from L2 that failed verification (unsealed, forged,
+    /// altered, moved from another key, unknown key): never served, counted as misses too.
+    pub security: u64,
     /// Retries made after transient errors.
     pub retries: u64,
     /// Operations skipped because the circuit breaker was open.
@@ -90,6 +93,8 @@ pub enum TieredEvent<'a> {
     },
     /// Data read from L2 under `key` was corrupt, foreign, truncated or of an unknown version.
     CorruptEntry { key: &'a str, error: &'a CacheError },
+    /// An entry read from L2 under `key` failed verification (see [`BackendStats::security`]).
+    SecurityError { key: &'a str, error: &'a CacheError },
     /// The breaker opened: L1-only service until it closes.
     BreakerOpened,
     /// A probe succeeded: L2 is used again.

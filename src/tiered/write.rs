@@ -115,13 +115,19 @@ impl<B: Backend> TieredCache<B> {
         };
         let encoded = envelope.encode(&self.config.compression)?;
         let entry_key = self.layout.entry_key(ns, key);
+        // Sealed values are bound to the whole unfitted key (see `seal`).
+        let bound = self.layout.full_entry_key(ns, key);
+        let encoded = match &self.sealer {
+            Some(sealer) => sealer.seal(bound.as_bytes(), encoded)?,
+            None => encoded,
+        };
         let max_chunks = if self.config.chunking {
             self.config.max_chunks
         } else {
             1
         };
         let nonce = self.rng.borrow_mut().next_u64();
-        let form = plan(
+        let mut form = plan(
             &self.layout,
             &entry_key,
             encoded,
@@ -129,6 +135,10 @@ impl<B: Backend> TieredCache<B> {
             max_chunks,
             nonce,
         )?;
+        if let (Some(sealer), StoredForm::Chunked { manifest, .. }) = (&self.sealer, &mut form) {
+            // Authenticates the content digest, so an altered chunk is a security error.
+            *manifest = sealer.seal(bound.as_bytes(), core::mem::take(manifest))?;
+        }
         let ttl_hint_ms = self
             .caps
             .clamp_ttl(stale_until.or(expires_at).map(|at| at.saturating_sub(now)));

@@ -352,6 +352,52 @@ const cases = [
       t.throws(() => lib.createCache({ prefix: 'x' }), 'INVALID_OPTION');
     }),
   },
+  {
+    name: 'signed and encrypted entries: rotation works; tampered, moved, unsealed and foreign entries are misses plus security errors',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const raw = backendFactory();
+      const k1 = 'the first key, at least 32 bytes long';
+      const k2 = new Uint8Array(32).fill(7);
+      const has = (bytes, text) => {
+        const needle = new TextEncoder().encode(text);
+        return bytes.some((_, i) => needle.every((b, j) => bytes[i + j] === b));
+      };
+      for (const mode of ['signingKeys', 'encryptionKeys']) {
+        const c = clock();
+        const prefix = uniquePrefix();
+        const make = (keys) => lib.createCache({ backend: backendFactory(), prefix, now: c.now, tagCacheMs: 0, [mode]: keys });
+        const a = make([k1]);
+        await a.set('user:1', { secret: 'Ada Lovelace' });
+        await a.set('user:5', 'five');
+        t.deepEqual(await make([k2, k1]).get('user:1'), { secret: 'Ada Lovelace' }, `${mode}: a rotated ring reads entries of the old key`);
+        const stored = await raw.get(`${prefix}::user:1`);
+        t.ok(stored[0] === 0xec && stored[1] === 0xcd, `${mode}: stored sealed`);
+        t.equal(has(stored, 'Lovelace'), mode === 'signingKeys', `${mode}: payload hidden exactly when encrypting`);
+        const tampered = stored.slice();
+        tampered[tampered.length - 5] ^= 1;
+        await raw.set(`${prefix}::user:2`, stored);
+        await raw.set(`${prefix}::user:1`, tampered);
+        await lib.createCache({ backend: backendFactory(), prefix, now: c.now }).set('plain', 'unsealed');
+        const reader = make([k1]);
+        const events = [];
+        await reader.onEvent((e) => events.push(e));
+        t.equal(await reader.get('user:2'), undefined, `${mode}: an entry moved to another key is rejected`);
+        t.equal(await reader.get('user:1'), undefined, `${mode}: a tampered entry is rejected`);
+        t.equal(await reader.get('plain'), undefined, `${mode}: an unsealed entry is rejected`);
+        t.equal(await reader.get('user:5'), 'five', `${mode}: an intact entry still reads`);
+        const s = await reader.stats();
+        t.equal(s.l2.security, 3, `${mode}: three security errors counted`);
+        t.equal(events.filter((e) => e.type === 'security-error').length, 3, `${mode}: and reported`);
+        const stranger = make([k2]);
+        t.equal(await stranger.get('user:5'), undefined, `${mode}: a wrong key is rejected`);
+        t.equal((await stranger.stats()).l2.security, 1);
+        for (const bad of [['short key'], [], 'not an array', [42], [new Uint8Array(31)]]) {
+          t.throws(() => make(bad), 'INVALID_OPTION');
+        }
+      }
+      t.throws(() => lib.createCache({ signingKeys: [k1] }), 'INVALID_OPTION');
+    }),
+  },
 ];
 
 export { cases, faulty };
