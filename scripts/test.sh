@@ -16,7 +16,7 @@ cargo clippy --all-targets -- -D warnings
 
 step "cargo clippy (wasm32, feature js; wasm32-wasip2, feature component)"
 cargo clippy --target wasm32-unknown-unknown --features js -- -D warnings
-cargo clippy --target wasm32-wasip2 --features component -- -D warnings
+cargo clippy --target wasm32-wasip2 --features component-tiered -- -D warnings
 
 step "cargo test (core)"
 cargo test
