@@ -105,10 +105,19 @@ try {
   const calls = Object.values(hotStats.loaderCalls);
   const firstCalls = Object.values(afterFirst).reduce((a, b) => a + b, 0);
   const totalCalls = calls.reduce((a, b) => a + b, 0);
-  const hot = { requests: 2000, answeredOk: okFirst + okSecond, loaderCallsFirstWindow: firstCalls, loaderCallsTotal: totalCalls, perKey: hotStats.loaderCalls };
+  // "Once per key per freshness window": a wave of 1,000 requests can outlast
+  // the 1 s window on a slow machine, and then a reload is right. So the check
+  // is on the loads' own times: two loads of one key are at least a window apart.
+  const tooClose = Object.entries(hotStats.loaderTimes).filter(([, times]) =>
+    times.some((at, i) => i > 0 && at - times[i - 1] < hotStats.ttlMs));
+  const hot = {
+    requests: 2000, answeredOk: okFirst + okSecond, loaderCallsFirstWave: firstCalls,
+    loaderCallsTotal: totalCalls, perKey: hotStats.loaderCalls, loadsInsideOneWindow: tooClose.length,
+  };
   check(okFirst === 1000 && okSecond === 1000, 'every hot request answered with its key');
-  check(firstCalls === 10, `first window: ${firstCalls} loader calls, expected 10`);
-  check(totalCalls === 20 && calls.every((c) => c === 2), `two windows: ${JSON.stringify(hotStats.loaderCalls)}, expected 2 per key`);
+  check(Object.keys(afterFirst).length === 10, `first wave loaded ${Object.keys(afterFirst).length} keys, expected 10`);
+  check(calls.length === 10 && calls.every((c) => c >= 2), `two waves a window apart: every key loads again (${JSON.stringify(hotStats.loaderCalls)})`);
+  check(tooClose.length === 0, `two loads of one key inside one freshness window: ${JSON.stringify(tooClose)}`);
 
   // ---- (b) mixed operations with faults ----------------------------------
   let mixed;

@@ -24,6 +24,7 @@ export function makeWorker(lib, adapters) {
     rejections: 0,
     hot: undefined,
     loaderCalls: {},
+    loaderTimes: {}, // key -> the Date.now() of each load
     mixed: undefined,
   };
   addEventListener('unhandledrejection', (event) => {
@@ -40,6 +41,7 @@ export function makeWorker(lib, adapters) {
     const key = url.searchParams.get('key');
     const value = await hotCache(env).getOrSet(key, async () => {
       state.loaderCalls[key] = (state.loaderCalls[key] ?? 0) + 1;
+      (state.loaderTimes[key] ??= []).push(Date.now());
       await new Promise((resolve) => setTimeout(resolve, LOADER_MS));
       return { key, at: Date.now() };
     }, { ttl: HOT_TTL_MS });
@@ -63,7 +65,11 @@ export function makeWorker(lib, adapters) {
       faults,
       model: new Map(), // key -> { value } | { unknown: true } | { gone: true }
       busy: new Set(), // keys with an operation in flight
+      // Bumped when a tag invalidation of the group starts AND when it ends, so a
+      // write that overlaps any part of one sees a change: such a write may be
+      // ordered before the invalidation, and then it is rightly invalidated.
       groupEpoch: new Array(GROUPS).fill(0),
+      invalidating: new Array(GROUPS).fill(0), // invalidations of the group in flight
       failureReports: 0, // backend-error events about writes, and breaker rejections
       events: { 'backend-error': 0, 'corrupt-entry': 0, 'breaker-open': 0, 'breaker-close': 0 },
       ops: { get: 0, set: 0, delete: 0, getOrSet: 0, invalidateTags: 0 },
@@ -152,7 +158,8 @@ export function makeWorker(lib, adapters) {
       const key = `k${i}`;
       const group = i % GROUPS;
       m.busy.add(i);
-      const epoch = m.groupEpoch[group];
+      // -1 never matches: a write that starts during an invalidation is ambiguous.
+      const epoch = m.invalidating[group] > 0 ? -1 : m.groupEpoch[group];
       const reportsBefore = m.failureReports + (await m.cache.stats()).l2.rejected;
       const reported = async () => m.failureReports + (await m.cache.stats()).l2.rejected > reportsBefore;
       const r = rand();
@@ -180,7 +187,13 @@ export function makeWorker(lib, adapters) {
         } else {
           m.ops.invalidateTags += 1;
           m.groupEpoch[group] += 1;
-          await m.cache.invalidateTags([`g${group}`]);
+          m.invalidating[group] += 1;
+          try {
+            await m.cache.invalidateTags([`g${group}`]);
+          } finally {
+            m.invalidating[group] -= 1;
+            m.groupEpoch[group] += 1;
+          }
           for (let k = group; k < KEYS; k += GROUPS) m.model.set(k, { unknown: true });
         }
       } catch (err) {
@@ -264,7 +277,7 @@ export function makeWorker(lib, adapters) {
       const url = new URL(request.url);
       switch (url.pathname) {
         case '/hot': return hot(env, url);
-        case '/hot-stats': return Response.json({ loaderCalls: state.loaderCalls, rejectionsEscaped: state.rejections });
+        case '/hot-stats': return Response.json({ loaderCalls: state.loaderCalls, loaderTimes: state.loaderTimes, ttlMs: HOT_TTL_MS, rejectionsEscaped: state.rejections });
         case '/mixed': return mixed(env, url);
         case '/verify': return verify(env);
         case '/health': {
