@@ -3,8 +3,8 @@
 //! is also canonical: re-encoding without compression gives the same bytes.
 #![no_main]
 
-use edgecache::codec::envelope::{Envelope, EnvelopeLimits, FLAG_COMPRESSED};
 use edgecache::codec::Compression;
+use edgecache::codec::envelope::{Envelope, EnvelopeLimits, FLAG_COMPRESSED};
 use libfuzzer_sys::fuzz_target;
 
 // Small limits keep every run cheap; the limits are part of what is checked.
@@ -22,19 +22,36 @@ fuzz_target!(|data: &[u8]| {
     };
     assert!(envelope.payload.len() <= LIMITS.max_payload);
     assert!(envelope.tags.len() <= LIMITS.max_tags);
-    assert!(envelope.tags.iter().all(|(name, _)| name.len() <= LIMITS.max_tag_len));
+    assert!(
+        envelope
+            .tags
+            .iter()
+            .all(|(name, _)| name.len() <= LIMITS.max_tag_len)
+    );
     if let (Some(expires), Some(stale)) = (envelope.expires_at, envelope.stale_until) {
         assert!(stale >= expires);
     }
     assert!(envelope.stale_until.is_none() || envelope.expires_at.is_some());
 
-    let compressed = data.get(3).is_some_and(|flags| flags & FLAG_COMPRESSED != 0);
-    let plain = envelope.encode(&Compression::OFF).expect("a decoded envelope encodes");
+    let compressed = data
+        .get(3)
+        .is_some_and(|flags| flags & FLAG_COMPRESSED != 0);
+    let plain = envelope
+        .encode(&Compression::OFF)
+        .expect("a decoded envelope encodes");
     if !compressed {
         assert_eq!(plain, data, "uncompressed envelopes are canonical");
     }
-    for compression in [Compression::OFF, Compression { threshold: 0, level: 1 }] {
-        let bytes = envelope.encode(&compression).expect("a decoded envelope encodes");
+    for compression in [
+        Compression::OFF,
+        Compression {
+            threshold: 0,
+            level: 1,
+        },
+    ] {
+        let bytes = envelope
+            .encode(&compression)
+            .expect("a decoded envelope encodes");
         let again = Envelope::decode(&bytes, &LIMITS).expect("a re-encoded envelope decodes");
         assert_eq!(again, envelope);
     }

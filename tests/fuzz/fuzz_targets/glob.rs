@@ -13,7 +13,10 @@ const REFERENCE_MAX_CHARS: usize = 12;
 
 fuzz_target!(|data: &[u8]| {
     let (pattern, text) = match data.iter().position(|b| *b == 0) {
-        Some(at) => (data.get(..at).unwrap_or_default(), data.get(at + 1..).unwrap_or_default()),
+        Some(at) => (
+            data.get(..at).unwrap_or_default(),
+            data.get(at + 1..).unwrap_or_default(),
+        ),
         None => (data, &[][..]),
     };
     let pattern = String::from_utf8_lossy(pattern);
@@ -24,14 +27,22 @@ fuzz_target!(|data: &[u8]| {
     let t: Vec<char> = text.chars().collect();
     let short = p.len() <= REFERENCE_MAX_CHARS && t.len() <= REFERENCE_MAX_CHARS;
     if short && pattern.len() <= edgecache::pattern::MAX_PATTERN_BYTES {
-        assert_eq!(parsed.is_ok(), reference_is_valid(&p), "validity of {pattern:?}");
+        assert_eq!(
+            parsed.is_ok(),
+            reference_is_valid(&p),
+            "validity of {pattern:?}"
+        );
     }
     let Ok(parsed) = parsed else {
         return;
     };
     let matched = parsed.matches(&text);
     if short {
-        assert_eq!(matched, reference_match(&p, &t), "{pattern:?} against {text:?}");
+        assert_eq!(
+            matched,
+            reference_match(&p, &t),
+            "{pattern:?} against {text:?}"
+        );
     }
     // Every match starts with the literal prefix; a literal pattern matches only itself.
     if matched {

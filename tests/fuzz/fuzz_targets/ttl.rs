@@ -12,7 +12,8 @@ fuzz_target!(|data: &[u8]| {
         let ms = f64::from_le_bytes(head.try_into().expect("8 bytes"));
         if let Ok(v) = ttl_from_ms(ms) {
             assert!((1..=MAX_TTL_MS).contains(&v), "{ms} -> {v}");
-            assert!(v as f64 >= ms && (v as f64) - ms < 1.0, "{ms} -> {v}");
+            // Exactly the ceiling: v - 1 < ms <= v (both sides exact below 2^53).
+            assert!(v as f64 >= ms && ((v - 1) as f64) < ms, "{ms} -> {v}");
         } else {
             assert!(!(ms > 0.0 && ms <= MAX_TTL_MS as f64), "{ms} refused");
         }
