@@ -73,9 +73,12 @@ fn reference_is_valid(p: &[char]) -> bool {
     true
 }
 
+/// Whether a class contains a character.
+type ClassMatcher = Box<dyn Fn(char) -> bool>;
+
 /// The class starting at `p[at] == '['`: (does it contain `c`?, index after `]`).
 /// Written from the syntax in src/pattern.rs's docs, not from its parser.
-fn class(p: &[char], at: usize) -> Option<(Box<dyn Fn(char) -> bool>, usize)> {
+fn class(p: &[char], at: usize) -> Option<(ClassMatcher, usize)> {
     let mut i = at + 1;
     let negated = matches!(p.get(i), Some('^' | '!'));
     if negated {
