@@ -250,6 +250,17 @@ impl Manifest {
         })
     }
 
+    /// Refuses a manifest no writer with these settings makes: more chunks
+    /// than `max_chunks`, or more chunks than bytes (every chunk holds one).
+    pub(crate) fn check_bounds(self, max_chunks: u32) -> Result<Manifest> {
+        if self.chunk_count > max_chunks || self.chunk_count > self.total_len {
+            return Err(CacheError::corrupt(
+                "manifest claims more chunks than allowed or than it has bytes",
+            ));
+        }
+        Ok(self)
+    }
+
     pub(crate) fn chunk_keys(&self, layout: &Layout) -> Vec<String> {
         (0..self.chunk_count)
             .map(|i| layout.chunk_key(&self.write_id, i))

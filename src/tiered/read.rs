@@ -119,7 +119,12 @@ impl<B: Backend> TieredCache<B> {
             Err(read) => return read,
         };
         let joined = if Manifest::is_manifest(&stored) {
-            let manifest = match Manifest::decode(&stored) {
+            // A manifest is checked before any chunk is fetched: anyone who can
+            // write to the backend can forge one, and its count decides how
+            // many reads follow.
+            let manifest = match Manifest::decode(&stored)
+                .and_then(|m| m.check_bounds(self.config.max_chunks))
+            {
                 Ok(manifest) => manifest,
                 Err(error) => return self.corrupt(&entry_key, error),
             };
