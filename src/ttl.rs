@@ -76,7 +76,7 @@ pub fn parse_duration(s: &str) -> Result<u64> {
         let (number, after_number) = take_number(rest, input)?;
         let after_space = after_number.trim_start();
         let unit_len = after_space
-            .find(|c: char| !c.is_alphabetic())
+            .find(|c: char| !c.is_ascii_alphabetic())
             .unwrap_or(after_space.len());
         let (unit, after_unit) = after_space
             .split_at_checked(unit_len)
