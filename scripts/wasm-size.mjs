@@ -9,6 +9,10 @@
 // Prints section sizes, the N largest function bodies, and body bytes grouped
 // by the first D segments of each function's path (crate, crate::module, ...).
 // Trait impls `<A as B>::f` are charged to A, the type that owns the code.
+// Best input: wasm-bindgen without --remove-name-section, then
+// `wasm-opt -Oz -g` (names are demangled there). The raw cargo output also
+// works, but its v0-mangled std names are only approximately decoded, and it
+// still holds wasm-bindgen's describe functions, which never ship.
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
@@ -119,10 +123,29 @@ const demangle = (raw) => {
       parts.push(text.slice(i, i + len));
       i += len;
     }
-    text = parts.join('::')
+    // A segment that would start with `$` is written with a leading `_`.
+    text = parts.map((p) => (p.startsWith('_$') ? p.slice(1) : p)).join('::')
       .replaceAll('$LT$', '<').replaceAll('$GT$', '>').replaceAll('$u20$', ' ')
       .replaceAll('$RF$', '&').replaceAll('$C$', ',').replaceAll('$u7b$', '{')
       .replaceAll('$u7d$', '}').replaceAll('..', '::').replaceAll('$BP$', '*');
+  }
+  // Rust v0 mangling (the prebuilt std uses it): only the identifiers are
+  // recovered, in order from the crate down, which is enough to group by path.
+  if (text.startsWith('_R')) {
+    const root = text.search(/C(s[0-9A-Za-z]*_)?[0-9]/);
+    const idents = [];
+    let i = root < 0 ? text.length : root + 1;
+    while (i < text.length) {
+      if (text[i] === 's' && idents.length === 0) i = text.indexOf('_', i) + 1;
+      const digits = /^[0-9]+/.exec(text.slice(i));
+      if (!digits) { i++; continue; }
+      i += digits[0].length;
+      if (text[i] === '_') i++;
+      const len = Number(digits[0]);
+      idents.push(text.slice(i, i + len));
+      i += len;
+    }
+    if (idents.length > 0) text = idents.join('::');
   }
   // Drop hash suffixes and crate disambiguators (core[c5930c85a12de822]::).
   return text.replace(/::h[0-9a-f]{16}$/, '').replace(/\[[0-9a-f]{16}\]/g, '');
