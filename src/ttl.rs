@@ -75,8 +75,11 @@ pub fn parse_duration(s: &str) -> Result<u64> {
     while !rest.is_empty() {
         let (number, after_number) = take_number(rest, input)?;
         let after_space = after_number.trim_start();
+        // A unit runs to the next ASCII non-letter or whitespace; other non-ASCII
+        // characters stay in it, so `5µs` reports the unknown unit `µs`. (Not
+        // `char::is_alphabetic`: its Unicode table costs 2 KB of wasm.)
         let unit_len = after_space
-            .find(|c: char| !c.is_alphabetic())
+            .find(|c: char| c.is_whitespace() || (c.is_ascii() && !c.is_ascii_alphabetic()))
             .unwrap_or(after_space.len());
         let (unit, after_unit) = after_space
             .split_at_checked(unit_len)
@@ -265,6 +268,8 @@ mod tests {
             ("1d2h3m4s5ms", 93_784_005),
             ("30m1h", 5_400_000), // order does not matter
             ("  90 s  ", 90_000),
+            // Unicode whitespace separates parts like ASCII spaces do.
+            ("1m\u{a0}30s", 90_000),
             ("10 ms", 10),
             ("1500", 1500), // bare number = ms
             ("1.5", 2),

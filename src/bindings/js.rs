@@ -15,7 +15,7 @@ use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::bindings::js_args::{
-    as_function, as_strs, required_ttl, stale_arg, ttl_arg, unpack_values,
+    as_function, as_strs, number_text, required_ttl, stale_arg, ttl_arg, unpack_values,
 };
 use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
 use crate::bindings::js_options::read_options;
@@ -356,7 +356,10 @@ impl WasmCache {
         if !(now.is_finite() && now >= 0.0) {
             return Err(to_js(&CacheError::InvalidOption {
                 name: "now",
-                reason: format!("must return epoch milliseconds (a number >= 0), got {now}"),
+                reason: format!(
+                    "must return epoch milliseconds (a number >= 0), got {}",
+                    number_text(now)
+                ),
             }));
         }
         // Finite and non-negative: the cast saturates at u64::MAX, never traps.

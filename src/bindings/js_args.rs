@@ -52,6 +52,15 @@ pub(crate) fn type_name(value: &JsValue) -> String {
     value.js_typeof().as_string().unwrap_or_default()
 }
 
+/// A number as JS's `String(n)` writes it. Error messages use this instead of
+/// Rust's f64 `Display`, which would add about 15 KB of float printing to the wasm.
+pub(crate) fn number_text(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
 /// Borrows each string of a batch as `&str`.
 pub(crate) fn as_strs(items: &[String]) -> Vec<&str> {
     items.iter().map(String::as_str).collect()

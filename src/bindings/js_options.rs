@@ -5,7 +5,7 @@
 use js_sys::{Array, Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::bindings::js_args::{as_function, required_ttl, type_name};
+use crate::bindings::js_args::{as_function, number_text, required_ttl, type_name};
 use crate::error::{CacheError, Result};
 use crate::memory::{EvictionPolicy, MemoryConfig};
 
@@ -106,7 +106,7 @@ fn whole(name: &'static str, value: &JsValue) -> Result<u64> {
     if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE_INTEGER) {
         return Err(invalid(
             name,
-            format!("expected a non-negative integer, got {n}"),
+            format!("expected a non-negative integer, got {}", number_text(n)),
         ));
     }
     // Integral and within 0..=2^53-1, so the cast is exact.

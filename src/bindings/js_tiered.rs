@@ -19,6 +19,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
@@ -348,11 +349,11 @@ impl WasmTieredCache {
             let opts = write.options(&tags);
             let pending = js(c.cache.set_behind(&name, &key, &value, &opts).await)?;
             let flusher = Rc::clone(&c);
-            let flush = future_to_promise(async move {
+            let flush = promise(Box::pin(async move {
                 flusher.cache.flush(pending).await;
                 flusher.deliver();
                 Ok(JsValue::UNDEFINED)
-            });
+            }));
             if let Some(wait) = wait_until.or_else(|| c.wait_until.clone()) {
                 // A refusing waitUntil (called too late) must not fail the write:
                 // the flush runs anyway.
@@ -631,12 +632,21 @@ impl WasmTieredCache {
     {
         let inner = Rc::clone(&self.inner);
         let future = op(Rc::clone(&inner));
-        future_to_promise(async move {
+        promise(Box::pin(async move {
             let out = future.await;
             inner.deliver();
             out
-        })
+        }))
     }
+}
+
+/// A boxed operation, so that `future_to_promise` and the executor's task
+/// code are instantiated once rather than once per method (a size saving:
+/// each instantiation costs several hundred bytes of wasm).
+type Operation = Pin<Box<dyn Future<Output = JsResult<JsValue>>>>;
+
+fn promise(operation: Operation) -> Promise {
+    future_to_promise(operation)
 }
 
 /// The per-write arguments, read before any await.
