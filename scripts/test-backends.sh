@@ -6,36 +6,18 @@
 # backend in Node. Exits non-zero on any failure.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/fixture.sh"
 cd "$ROOT"
-BIN="$ROOT/scripts/node_modules/.bin"
-[ -x "$BIN/deno" ] && [ -d "$ROOT/scripts/node_modules/@upstash/redis" ] \
-  || npm install --prefix "$ROOT/scripts" --no-audit --no-fund --loglevel=error
+ensure_npm_tools
 command -v redis-server >/dev/null || { echo "redis-server is missing: run scripts/setup.sh" >&2; exit 1; }
+ensure_built
+make_fixture
 
-# ---- build if any source is newer than the built package ---------------------
-WASM="$ROOT/pkg/edgecache_bg.wasm"
-if [ ! -f "$WASM" ] || [ -n "$(find src js pkg-templates Cargo.toml Cargo.lock scripts/build.sh -newer "$WASM" -type f -print -quit)" ]; then
-  scripts/build.sh
-fi
-
-# ---- pack and install into a fixture project ----------------------------------
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-TARBALL="$(cd "$WORK" && npm pack "$ROOT/pkg" --silent)"
-FIXTURE="$WORK/fixture"
-mkdir -p "$FIXTURE"
-cat >"$FIXTURE/package.json" <<JSON
-{ "name": "edgecache-backend-fixture", "private": true, "type": "module",
-  "dependencies": { "edgecache": "file:../$TARBALL" } }
-JSON
 cat >"$FIXTURE/load.mjs" <<'JS'
 import * as core from 'edgecache';
 import * as adapters from 'edgecache/adapters';
 export default { ...core, ...adapters };
 JS
-(cd "$FIXTURE" && npm install --no-audit --no-fund --silent --offline)
-export EDGECACHE_FIXTURE="$FIXTURE"
 
 status=0
 echo "== upstash endpoint vs @upstash/redis (real redis-server)"

@@ -4,34 +4,17 @@
 # conformance suite in Node, Deno and workerd. Exits non-zero on any failure.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/fixture.sh"
 cd "$ROOT"
-BIN="$ROOT/scripts/node_modules/.bin"
-[ -x "$BIN/deno" ] && [ -x "$BIN/esbuild" ] && [ -x "$BIN/tsc" ] || npm install --prefix "$ROOT/scripts" --no-audit --no-fund
+ensure_npm_tools
+ensure_built
+make_fixture
 
-# ---- build if any source is newer than the built package ---------------------
-WASM="$ROOT/pkg/edgecache_bg.wasm"
-if [ ! -f "$WASM" ] || [ -n "$(find src js pkg-templates Cargo.toml Cargo.lock scripts/build.sh -newer "$WASM" -type f -print -quit)" ]; then
-  scripts/build.sh
-fi
-
-# ---- pack and install into a fixture project ----------------------------------
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-TARBALL="$(cd "$WORK" && npm pack "$ROOT/pkg" --silent)"
-FIXTURE="$WORK/fixture"
-mkdir -p "$FIXTURE"
-cat >"$FIXTURE/package.json" <<JSON
-{ "name": "edgecache-fixture", "private": true, "type": "module",
-  "dependencies": { "edgecache": "file:../$TARBALL" } }
-JSON
 # What a user writes: a bare import, resolved through the exports map.
 cat >"$FIXTURE/load.mjs" <<'JS'
 import * as lib from 'edgecache';
 export default lib;
 JS
-(cd "$FIXTURE" && npm install --no-audit --no-fund --silent --offline)
-export EDGECACHE_FIXTURE="$FIXTURE"
 
 # ---- the three hosts ------------------------------------------------------------
 status=0

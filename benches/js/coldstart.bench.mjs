@@ -16,12 +16,12 @@
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { markdownTable, quantile } from './harness.mjs';
+import { requireTool, startWorker } from '../../scripts/lib/workerd.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -31,7 +31,6 @@ const opt = (name, dflt) => {
 const RUNS = Number(opt('runs', 21));
 const root = new URL('../../', import.meta.url);
 const scripts = fileURLToPath(new URL('scripts/', root));
-const req = createRequire(join(scripts, 'package.json'));
 const median = (xs) => quantile([...xs].sort((a, b) => a - b), 0.5);
 const out = { sizes: [], cold: [] };
 
@@ -73,7 +72,6 @@ for (const [label, bin, argv] of hosts) {
 
 // ---- workerd through miniflare -------------------------------------------------
 try {
-  const { Miniflare } = req('miniflare');
   const dir = mkdtempSync(join(tmpdir(), 'edgecache-cold-'));
   cpSync(fileURLToPath(new URL('pkg/', root)), dir, { recursive: true });
   writeFileSync(join(dir, 'with.js'), `import { createCache } from './entry/workerd.js';
@@ -81,10 +79,7 @@ export default { async fetch() { const c = createCache(); await c.set('k', 1); r
   writeFileSync(join(dir, 'without.js'), 'export default { async fetch() { return new Response(String(1)); } };\n');
   const start = async (script) => {
     const t0 = performance.now();
-    const mf = new Miniflare({
-      modules: true, scriptPath: join(dir, script), modulesRoot: dir, compatibilityDate: '2025-01-01',
-      modulesRules: [{ type: 'ESModule', include: ['**/*.js'] }, { type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    });
+    const mf = startWorker({ scriptPath: join(dir, script), modulesRoot: dir });
     const res = await mf.dispatchFetch('http://localhost/');
     const body = await res.text();
     const t = performance.now() - t0;
@@ -101,7 +96,7 @@ export default { async fetch() { const c = createCache(); await c.set('k', 1); r
   rmSync(dir, { recursive: true, force: true });
   const mw = median(w), mwo = median(wo);
   out.cold.push({ host: 'workerd', runs: n, withEdgecache: mw, without: mwo });
-  coldRows.push([`workerd (miniflare ${req('miniflare/package.json').version}): start + first response, with edgecache`,
+  coldRows.push([`workerd (miniflare ${requireTool('miniflare/package.json').version}): start + first response, with edgecache`,
     String(n), '', '', '', mw.toFixed(1), '']);
   coldRows.push(['workerd: same, Worker without edgecache', String(n), '', '', '', mwo.toFixed(1), '']);
   coldRows.push(['workerd: difference (edgecache at Worker start)', '', '', '', '', (mw - mwo).toFixed(1), '']);

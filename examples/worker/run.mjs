@@ -2,59 +2,25 @@
 // esbuild (conditions workerd/worker/browser, the .wasm kept as a CompiledWasm module),
 // serves it with miniflare (workerd), makes a few requests and prints what happened.
 //   node examples/worker/run.mjs            (after scripts/build.sh; uses pkg/)
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { bundleWorker, startWorker } from '../../scripts/lib/workerd.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
-const tools = createRequire(join(root, 'scripts', 'package.json'));
-const esbuild = tools('esbuild');
-const { Miniflare } = tools('miniflare');
 
 // `import 'edgecache'` resolves to the built package, through its exports map.
 const work = mkdtempSync(join(tmpdir(), 'edgecache-worker-'));
 mkdirSync(join(work, 'node_modules'));
 symlinkSync(join(root, 'pkg'), join(work, 'node_modules', 'edgecache'), 'dir');
-const outdir = join(work, 'dist');
-mkdirSync(outdir);
-
-const wasmModules = {
-  name: 'wasm-modules',
-  setup(build) {
-    build.onResolve({ filter: /\.wasm$/ }, (args) => {
-      const source = resolve(args.resolveDir, args.path);
-      copyFileSync(source, join(outdir, basename(source)));
-      return { path: `./${basename(source)}`, external: true };
-    });
-  },
-};
-await esbuild.build({
-  entryPoints: [join(here, 'src', 'index.js')],
-  outfile: join(outdir, 'worker.js'),
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  conditions: ['workerd', 'worker', 'browser'],
-  mainFields: ['module', 'main'],
+const scriptPath = await bundleWorker({
+  entry: join(here, 'src', 'index.js'),
+  outdir: join(work, 'dist'),
   nodePaths: [join(work, 'node_modules')],
-  plugins: [wasmModules],
-  logLevel: 'warning',
 });
-
-const mf = new Miniflare({
-  modules: true,
-  scriptPath: join(outdir, 'worker.js'),
-  modulesRoot: outdir,
-  modulesRules: [
-    { type: 'ESModule', include: ['**/*.js'] },
-    { type: 'CompiledWasm', include: ['**/*.wasm'] },
-  ],
-  compatibilityDate: '2025-01-01',
-});
+const mf = startWorker({ scriptPath });
 
 async function show(path) {
   const started = performance.now();

@@ -3,21 +3,16 @@
 // 'edgecache' and 'edgecache/adapters' is bundled like wrangler bundles, and
 // runs every case with cloudflareKV(env.CACHE); one node test per case.
 import { test, after } from 'node:test';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { t } from '../conformance/assert.mjs';
 import { fixtureDir } from '../hosts/fixture.mjs';
+import { bundleWorker, fetchJson, startWorker } from '../../scripts/lib/workerd.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const tools = createRequire(join(here, '..', '..', 'scripts', 'package.json'));
-const esbuild = tools('esbuild');
-const { Miniflare } = tools('miniflare');
 
 const fixture = fixtureDir();
-const outdir = join(fixture, 'kv-worker-dist');
-mkdirSync(outdir, { recursive: true });
 const workerSource = join(fixture, 'kv-worker.mjs');
 writeFileSync(workerSource, `
 import * as core from 'edgecache';
@@ -49,52 +44,11 @@ export default {
 };
 `);
 
-const wasmModules = {
-  name: 'wasm-modules',
-  setup(build) {
-    build.onResolve({ filter: /\.wasm$/ }, (args) => {
-      const source = resolve(args.resolveDir, args.path);
-      copyFileSync(source, join(outdir, basename(source)));
-      return { path: `./${basename(source)}`, external: true };
-    });
-  },
-};
-
-await esbuild.build({
-  entryPoints: [workerSource],
-  outfile: join(outdir, 'worker.js'),
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  conditions: ['workerd', 'worker', 'browser'],
-  mainFields: ['module', 'main'],
-  plugins: [wasmModules],
-  logLevel: 'warning',
-});
-
-const mf = new Miniflare({
-  modules: true,
-  scriptPath: join(outdir, 'worker.js'),
-  modulesRoot: outdir,
-  modulesRules: [
-    { type: 'ESModule', include: ['**/*.js'] },
-    { type: 'CompiledWasm', include: ['**/*.wasm'] },
-  ],
-  compatibilityDate: '2025-01-01',
-  kvNamespaces: ['CACHE'],
-  kvPersist: false,
-});
+const scriptPath = await bundleWorker({ entry: workerSource, outdir: join(fixture, 'kv-worker-dist') });
+const mf = startWorker({ scriptPath, kvNamespaces: ['CACHE'], kvPersist: false });
 after(() => mf.dispose());
 
-const response = await mf.dispatchFetch('http://localhost/');
-const body = await response.text();
-let results;
-try {
-  results = JSON.parse(body);
-} catch {
-  throw new Error(`the Worker did not answer with JSON (status ${response.status}): ${body.slice(0, 2000)}`);
-}
+const results = await fetchJson(mf, 'http://localhost/');
 for (const r of results) {
   test(`workers-kv: ${r.name}`, () => {
     if (!r.ok) throw new Error(r.error);

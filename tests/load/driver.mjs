@@ -10,15 +10,12 @@
 //       is in KV or was reported failed.
 // Prints the figures as JSON and exits non-zero if a check fails.
 // Needs EDGECACHE_FIXTURE (scripts/test-load.sh sets it up).
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { bundleWorker, fetchJson, startWorker } from '../../scripts/lib/workerd.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const tools = createRequire(join(here, '..', '..', 'scripts', 'package.json'));
-const esbuild = tools('esbuild');
-const { Miniflare } = tools('miniflare');
 
 const OPS = Number(process.env.LOAD_OPS ?? 100_000);
 const BATCH = 10_000; // operations per request (one request must not run for minutes)
@@ -31,8 +28,6 @@ process.on('unhandledRejection', (err) => {
 
 const fixture = process.env.EDGECACHE_FIXTURE;
 if (!fixture) throw new Error('EDGECACHE_FIXTURE must name a fixture project (run scripts/test-load.sh)');
-const outdir = join(fixture, 'load-dist');
-mkdirSync(outdir, { recursive: true });
 const entry = join(fixture, 'load-worker.mjs');
 writeFileSync(entry, `
 import * as lib from 'edgecache';
@@ -41,54 +36,14 @@ import { makeWorker } from ${JSON.stringify(join(here, 'worker.mjs'))};
 export default makeWorker(lib, adapters);
 `);
 
-const wasmModules = {
-  name: 'wasm-modules',
-  setup(build) {
-    build.onResolve({ filter: /\.wasm$/ }, (args) => {
-      const source = resolve(args.resolveDir, args.path);
-      copyFileSync(source, join(outdir, basename(source)));
-      return { path: `./${basename(source)}`, external: true };
-    });
-  },
-};
-await esbuild.build({
-  entryPoints: [entry],
-  outfile: join(outdir, 'worker.js'),
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  conditions: ['workerd', 'worker', 'browser'],
-  mainFields: ['module', 'main'],
-  plugins: [wasmModules],
-  logLevel: 'warning',
-});
-
-const mf = new Miniflare({
-  modules: true,
-  scriptPath: join(outdir, 'worker.js'),
-  modulesRoot: outdir,
-  modulesRules: [
-    { type: 'ESModule', include: ['**/*.js'] },
-    { type: 'CompiledWasm', include: ['**/*.wasm'] },
-  ],
-  compatibilityDate: '2025-01-01',
-  kvNamespaces: ['KV', 'HOT'],
-});
+const scriptPath = await bundleWorker({ entry, outdir: join(fixture, 'load-dist') });
+const mf = startWorker({ scriptPath, kvNamespaces: ['KV', 'HOT'] });
 
 const failures = [];
 const check = (ok, what) => {
   if (!ok) failures.push(what);
 };
-const json = async (path, init) => {
-  const res = await mf.dispatchFetch(`http://load${path}`, init);
-  const text = await res.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`${path}: status ${res.status}: ${text.slice(0, 1000)}`);
-  }
-};
+const json = (path, init) => fetchJson(mf, `http://load${path}`, init);
 
 const started = Date.now();
 try {
