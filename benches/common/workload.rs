@@ -181,7 +181,10 @@ pub fn zipf_mix<'k>(keys: &'k Keys, scale: &Scale, seed: u64) -> Workload<'k> {
     let mut universe = keys.range(0, scale.capacity * scale.zipf_universe_factor);
     rng.shuffle(&mut universe);
     let zipf = Zipf::new(universe.len(), 1.0);
-    let draw = |rng: &mut SplitMix64| universe.get(zipf.sample(rng)).copied();
+    let draw = |rng: &mut SplitMix64| {
+        let rank = usize::try_from(zipf.sample(rng)).ok()?;
+        universe.get(rank).copied()
+    };
     let prefill = (0..scale.capacity * 5)
         .filter_map(|_| draw(&mut rng))
         .collect();

@@ -6,6 +6,7 @@
 // report gives the median ns per encode+decode and the ratio codec/JSON (< 1 = codec faster).
 
 import { decodeValue, encodeValue } from '../../js/codec.js';
+import { jsonObjectOfSize, rng } from './harness.mjs';
 
 const ROUNDS = Number(process.argv[2] ?? 15);
 const SAMPLE_MS = 40; // each sample runs the operation for roughly this long
@@ -13,39 +14,9 @@ const SAMPLE_MS = 40; // each sample runs the operation for roughly this long
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
-// Deterministic pseudo-random data, so runs are comparable.
-let seed = 42;
-function rand() {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x7fffffff;
-}
-const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
-const word = () => WORDS[Math.floor(rand() * WORDS.length)];
-
-function user(i) {
-  return {
-    id: i * 7919,
-    name: `${word()} ${word()}`,
-    email: `${word()}.${i}@example.com`,
-    active: rand() > 0.5,
-    score: Math.round(rand() * 10000) / 100,
-    tags: [word(), word(), word()],
-    address: { city: word(), zip: String(10000 + Math.floor(rand() * 89999)), geo: [rand() * 180 - 90, rand() * 360 - 180] },
-  };
-}
-
-// Grow a list of users until its JSON reaches the target size.
-function jsonObjectOfSize(bytes) {
-  const users = [];
-  const doc = { page: 1, total: 0, users };
-  while (JSON.stringify(doc).length < bytes) {
-    users.push(user(users.length));
-    doc.total = users.length;
-  }
-  return doc;
-}
-
+// Deterministic pseudo-random data (the JSON documents of the other JS benches), so runs are comparable.
 const bytes4k = new Uint8Array(4096);
+const rand = rng(42);
 for (let i = 0; i < bytes4k.length; i++) bytes4k[i] = Math.floor(rand() * 256);
 
 const CASES = [
