@@ -238,6 +238,22 @@ impl Harness {
         self.present(ns, key).filter(|e| now < e.deadline())
     }
 
+    /// What a get of `key` must return, with the model's side effects of a
+    /// read: a live entry is touched, and the hit or miss is counted.
+    fn expect_read(&mut self, ns: u8, key: &str) -> Option<Vec<u8>> {
+        let now = self.now();
+        let expected = self.live(ns, key).map(|e| {
+            e.last_access = now;
+            e.value.clone()
+        });
+        if expected.is_some() {
+            self.hits += 1
+        } else {
+            self.misses += 1
+        }
+        expected
+    }
+
     /// Applies the tier's removal events to the model, checking each is legitimate.
     fn absorb_events(&mut self) -> Result<(), TestCaseError> {
         let now = self.now();
@@ -357,15 +373,7 @@ impl Harness {
                     .get(self.ns[ns as usize], &k)
                     .unwrap()
                     .map(|v| v.into_owned());
-                let expected = self.live(ns, &k).map(|e| {
-                    e.last_access = now;
-                    e.value.clone()
-                });
-                if expected.is_some() {
-                    self.hits += 1
-                } else {
-                    self.misses += 1
-                }
+                let expected = self.expect_read(ns, &k);
                 prop_assert_eq!(got, expected);
             }
             Op::SetMany { ns, keys, len } => {
@@ -424,15 +432,7 @@ impl Harness {
                 let refs: Vec<&str> = names.iter().map(String::as_str).collect();
                 let got = self.tier.get_many(self.ns[ns as usize], &refs).unwrap();
                 for (name, got) in names.iter().zip(got) {
-                    let expected = self.live(ns, name).map(|e| {
-                        e.last_access = now;
-                        e.value.clone()
-                    });
-                    if expected.is_some() {
-                        self.hits += 1
-                    } else {
-                        self.misses += 1
-                    }
+                    let expected = self.expect_read(ns, name);
                     prop_assert_eq!(got, expected);
                 }
             }
