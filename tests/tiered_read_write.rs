@@ -40,9 +40,9 @@ fn backfill_never_outlives_the_l2_entry() {
     clock.advance(7_000);
     let b = cache_with(TieredConfig::default(), &backend, &clock);
     assert_eq!(run(b.get("", "k")).unwrap(), Some(b"v".to_vec()));
-    let ns = b.with_l1(|l1| l1.namespace("")).unwrap();
+    let ns = b.with_l1(|l1| l1.namespace("")).unwrap().unwrap();
     assert_eq!(
-        b.with_l1(|l1| l1.ttl(ns, "k")).unwrap(),
+        b.with_l1(|l1| l1.ttl(ns, "k")).unwrap().unwrap(),
         edgecache::memory::Remaining::Ms(3_000)
     );
     clock.advance(3_000);
@@ -60,9 +60,9 @@ fn backfill_never_outlives_the_l2_entry() {
     );
     run(a.set("", "j", b"v", &ttl(10_000))).unwrap();
     run(capped.get("", "j")).unwrap();
-    let ns = capped.with_l1(|l1| l1.namespace("")).unwrap();
+    let ns = capped.with_l1(|l1| l1.namespace("")).unwrap().unwrap();
     assert_eq!(
-        capped.with_l1(|l1| l1.ttl(ns, "j")).unwrap(),
+        capped.with_l1(|l1| l1.ttl(ns, "j")).unwrap().unwrap(),
         edgecache::memory::Remaining::Ms(500)
     );
 }

@@ -113,7 +113,7 @@ impl Inner {
     }
 
     fn l1_entries(&self) -> u64 {
-        self.cache.with_l1(|t| t.stats().entries)
+        self.cache.with_l1(|t| t.stats().entries).unwrap_or(0)
     }
 
     /// Hands queued events to the listener; its exceptions are ignored.
@@ -383,10 +383,10 @@ impl WasmTieredCache {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_vec()))
             .collect();
-        let (max_key, max_value) = self.inner.cache.with_l1(|t| {
+        let (max_key, max_value) = js(self.inner.cache.with_l1(|t| {
             let c = t.config();
             (c.max_key_bytes, c.max_value_bytes)
-        });
+        }))?;
         for (key, value) in &items {
             js(validate_key(key, max_key))?;
             if value.len() as u64 > max_value {
@@ -412,11 +412,11 @@ impl WasmTieredCache {
     pub fn delete(&self, ns: u32, key: String) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let had = c.cache.with_l1(|t| {
+            let had = js(c.cache.with_l1(|t| {
                 t.namespace(&name)
                     .and_then(|h| t.has(h, &key))
                     .unwrap_or(false)
-            });
+            }))?;
             js(c.cache.delete(&name, &key).await)?;
             Ok(had.into())
         })
@@ -481,7 +481,7 @@ impl WasmTieredCache {
     /// Reclaims expired L1 entries now.
     #[wasm_bindgen(js_name = purgeExpired)]
     pub fn purge_expired(&self) -> f64 {
-        num(self.inner.cache.with_l1(|t| t.purge_expired()))
+        num(self.inner.cache.with_l1(|t| t.purge_expired()).unwrap_or(0))
     }
 
     /// 'acquired', 'busy' or 'unavailable' (no atomic backend, or L2 down).

@@ -8,13 +8,14 @@ use crate::tiered::layout::check_namespace;
 use crate::tiered::stats::Op;
 use crate::tiered::tag_generations;
 use crate::tiered::{L2Status, Lease, TieredCache};
+use crate::tiered::{cell_mut, cell_ref};
 
 impl<B: Backend> TieredCache<B> {
     /// Removes `key` from L1 and L2.
     pub async fn delete(&self, ns: &str, key: &str) -> Result<L2Status> {
         check_namespace(ns)?;
         {
-            let mut l1 = self.l1.borrow_mut();
+            let mut l1 = cell_mut(&self.l1)?;
             let handle = l1.namespace(ns)?;
             l1.delete(handle, key)?;
         }
@@ -31,7 +32,7 @@ impl<B: Backend> TieredCache<B> {
     pub async fn invalidate_tags(&self, ns: &str, tags: &[&str]) -> Result<L2Status> {
         check_namespace(ns)?;
         {
-            let mut l1 = self.l1.borrow_mut();
+            let mut l1 = cell_mut(&self.l1)?;
             let handle = l1.namespace(ns)?;
             l1.invalidate_tags(handle, tags)?;
         }
@@ -59,7 +60,7 @@ impl<B: Backend> TieredCache<B> {
             Ok(()) => L2Status::Written,
             Err(error) => return Ok(error.into_status("tag invalidation")),
         };
-        let mut cache = self.generations.borrow_mut();
+        let mut cache = cell_mut(&self.generations)?;
         for (tag, generation) in tags.iter().zip(next) {
             cache.remember(ns, tag, generation, now);
         }
@@ -75,7 +76,7 @@ impl<B: Backend> TieredCache<B> {
         let parsed = Pattern::parse(pattern)?;
         self.require_listing("pattern invalidation")?;
         {
-            let mut l1 = self.l1.borrow_mut();
+            let mut l1 = cell_mut(&self.l1)?;
             let handle = l1.namespace(ns)?;
             l1.delete_matching(handle, pattern)?;
         }
@@ -94,7 +95,7 @@ impl<B: Backend> TieredCache<B> {
         check_namespace(ns)?;
         self.require_listing("clearing a namespace")?;
         {
-            let mut l1 = self.l1.borrow_mut();
+            let mut l1 = cell_mut(&self.l1)?;
             let handle = l1.namespace(ns)?;
             l1.clear_namespace(handle)?;
         }
@@ -106,7 +107,7 @@ impl<B: Backend> TieredCache<B> {
     /// entries, chunks, tag generations and leases (needs listing).
     pub async fn clear(&self) -> Result<L2Status> {
         self.require_listing("clearing the cache")?;
-        self.l1.borrow_mut().clear();
+        cell_mut(&self.l1)?.clear();
         self.delete_listed(&self.layout.cache_prefix(), |_| true)
             .await
     }
@@ -143,12 +144,12 @@ impl<B: Backend> TieredCache<B> {
     /// [`Lease::Unavailable`] and the host relies on its in-isolate single-flight.
     pub async fn try_lease(&self, ns: &str, key: &str, ttl_ms: u64) -> Result<Lease> {
         check_namespace(ns)?;
-        crate::key::validate_key(key, self.l1.borrow().config().max_key_bytes)?;
+        crate::key::validate_key(key, cell_ref(&self.l1)?.config().max_key_bytes)?;
         crate::memory::Ttl::Ms(ttl_ms).resolve(None)?;
         if !self.caps.has_atomic {
             return Ok(Lease::Unavailable);
         }
-        let token = self.rng.borrow_mut().next_u64();
+        let token = cell_mut(&self.rng)?.next_u64();
         let lease_key = self.layout.lease_key(ns, key);
         let ttl = self.caps.clamp_ttl(Some(ttl_ms)).unwrap_or(ttl_ms);
         let value = token.to_string().into_bytes();

@@ -2,6 +2,7 @@
 //! errors are retried with backoff, latencies and errors are counted, events
 //! are emitted, and batches are split to the backend's limits.
 
+use crate::tiered::cell_mut;
 use core::future::Future;
 
 use crate::backend::{Backend, BackendError, BackendErrorKind, BackendResult};
@@ -36,7 +37,8 @@ impl<B: Backend> TieredCache<B> {
         F: Fn() -> Fut,
         Fut: Future<Output = BackendResult<T>>,
     {
-        let permit = self.breaker.borrow_mut().allow(self.now());
+        // The breaker is never borrowed across an await; if it were busy, skip L2.
+        let permit = cell_mut(&self.breaker).map_or(Permit::Rejected, |mut b| b.allow(self.now()));
         let attempts = match permit {
             Permit::Rejected => {
                 self.count(|s| s.rejected = s.rejected.saturating_add(1));
@@ -55,7 +57,7 @@ impl<B: Backend> TieredCache<B> {
             self.count(|s| s.record_latency(elapsed));
             let error = match result {
                 Ok(value) => {
-                    let closed = self.breaker.borrow_mut().success();
+                    let closed = cell_mut(&self.breaker).is_ok_and(|mut b| b.success());
                     if closed {
                         self.emit(TieredEvent::BreakerClosed);
                     }
@@ -76,9 +78,9 @@ impl<B: Backend> TieredCache<B> {
                 error: &error,
             });
             if error.is_transient() && attempt < attempts {
-                let delay = {
-                    let mut rng = self.rng.borrow_mut();
-                    self.config.retry.backoff_ms(attempt - 1, &mut rng)
+                let delay = match cell_mut(&self.rng) {
+                    Ok(mut rng) => self.config.retry.backoff_ms(attempt - 1, &mut rng),
+                    Err(_) => self.config.retry.base_ms,
                 };
                 self.count(|s| s.retries = s.retries.saturating_add(1));
                 self.backend.sleep(delay).await;
@@ -86,9 +88,11 @@ impl<B: Backend> TieredCache<B> {
             }
             if error.kind == BackendErrorKind::Unsupported {
                 // The backend answered; it is not sick.
-                self.breaker.borrow_mut().success();
+                if let Ok(mut breaker) = cell_mut(&self.breaker) {
+                    breaker.success();
+                }
             } else {
-                let opened = self.breaker.borrow_mut().failure(self.now());
+                let opened = cell_mut(&self.breaker).is_ok_and(|mut b| b.failure(self.now()));
                 if opened {
                     self.emit(TieredEvent::BreakerOpened);
                 }

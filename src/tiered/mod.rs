@@ -33,7 +33,7 @@ mod stats;
 mod tag_generations;
 mod write;
 
-use core::cell::RefCell;
+use core::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;
 
 pub use breaker::BreakerState;
@@ -235,15 +235,18 @@ impl<B: Backend> TieredCache<B> {
     /// Counters of both tiers and the breaker state.
     pub fn stats(&self) -> TieredStats {
         TieredStats {
-            l1: self.l1.borrow().stats(),
-            l2: *self.stats.borrow(),
-            breaker: self.breaker.borrow().state(),
+            l1: cell_ref(&self.l1).map(|l1| l1.stats()).unwrap_or_default(),
+            l2: cell_ref(&self.stats).map(|s| *s).unwrap_or_default(),
+            // Only unreadable while a call holds it; report it as probing.
+            breaker: cell_ref(&self.breaker)
+                .map_or(BreakerState::HalfOpen { since: 0 }, |b| b.state()),
         }
     }
 
     /// Runs `f` on the memory tier (no `.await` can happen inside).
-    pub fn with_l1<T>(&self, f: impl FnOnce(&mut MemoryTier) -> T) -> T {
-        f(&mut self.l1.borrow_mut())
+    pub fn with_l1<T>(&self, f: impl FnOnce(&mut MemoryTier) -> T) -> Result<T> {
+        let mut l1 = cell_mut(&self.l1)?;
+        Ok(f(&mut l1))
     }
 
     fn now(&self) -> u64 {
@@ -257,6 +260,28 @@ impl<B: Backend> TieredCache<B> {
     }
 
     fn count(&self, f: impl FnOnce(&mut BackendStats)) {
-        f(&mut self.stats.borrow_mut());
+        // Counting never overlaps itself; if it ever did, a lost count beats a panic.
+        if let Ok(mut stats) = self.stats.try_borrow_mut() {
+            f(&mut stats);
+        }
+    }
+}
+
+/// A mutable borrow that cannot panic: a panic would abort the whole wasm
+/// instance, so overlapping use (a bug: no borrow is held across an await or
+/// a callback) is reported as an error instead.
+pub(crate) fn cell_mut<T>(cell: &RefCell<T>) -> Result<RefMut<'_, T>> {
+    cell.try_borrow_mut().map_err(|_| overlap())
+}
+
+/// A shared borrow that cannot panic; see [`cell_mut`].
+pub(crate) fn cell_ref<T>(cell: &RefCell<T>) -> Result<Ref<'_, T>> {
+    cell.try_borrow().map_err(|_| overlap())
+}
+
+fn overlap() -> CacheError {
+    CacheError::LimitExceeded {
+        what: "overlapping use of one cache's state (re-entrant call)",
+        limit: 1,
     }
 }

@@ -11,6 +11,7 @@ use crate::tiered::seal::OpenError;
 use crate::tiered::stats::TieredEvent;
 use crate::tiered::tag_generations;
 use crate::tiered::{Lookup, TieredCache};
+use crate::tiered::{cell_mut, cell_ref};
 use crate::ttl::MAX_TTL_MS;
 
 /// What L2 said about one entry key.
@@ -49,7 +50,7 @@ impl<B: Backend> TieredCache<B> {
     async fn read(&self, ns: &str, key: &str, max_stale: u64) -> Result<Lookup> {
         check_namespace(ns)?;
         let l1_found = {
-            let mut l1 = self.l1.borrow_mut();
+            let mut l1 = cell_mut(&self.l1)?;
             let handle = l1.namespace(ns)?;
             l1.get_allowing_stale(handle, key, max_stale)?
                 .map(|(record, freshness)| (record.into_owned(), freshness))
@@ -93,7 +94,9 @@ impl<B: Backend> TieredCache<B> {
     }
 
     fn drop_l1(&self, ns: &str, key: &str) {
-        let mut l1 = self.l1.borrow_mut();
+        let Ok(mut l1) = cell_mut(&self.l1) else {
+            return;
+        };
         if let Ok(handle) = l1.namespace(ns) {
             // The key was validated by the read that found it.
             let _ = l1.delete(handle, key);
@@ -205,7 +208,10 @@ impl<B: Backend> TieredCache<B> {
             tags: &names,
         };
         let record = l1_record::encode(&envelope.tags, &envelope.payload);
-        let mut l1 = self.l1.borrow_mut();
+        // Backfill is best effort: without L1 the value is still returned.
+        let Ok(mut l1) = cell_mut(&self.l1) else {
+            return;
+        };
         if let Ok(handle) = l1.namespace(ns) {
             // An entry L1 cannot hold (too large, too many tags) is simply not cached there.
             let _ = l1.set(handle, key, &record, &opts);
@@ -230,9 +236,9 @@ impl<B: Backend> TieredCache<B> {
     /// one batch from L2; `None` where L2 failed and nothing is known.
     pub(crate) async fn generations(&self, ns: &str, tags: &[&str]) -> Vec<Option<u64>> {
         let now = self.now();
-        let mut out: Vec<Option<u64>> = {
-            let cache = self.generations.borrow();
-            tags.iter().map(|t| cache.fresh(ns, t, now)).collect()
+        let mut out: Vec<Option<u64>> = match cell_ref(&self.generations) {
+            Ok(cache) => tags.iter().map(|t| cache.fresh(ns, t, now)).collect(),
+            Err(_) => vec![None; tags.len()],
         };
         let missing: Vec<usize> = (0..tags.len())
             .filter(|&i| out.get(i).is_some_and(Option::is_none))
@@ -246,7 +252,9 @@ impl<B: Backend> TieredCache<B> {
             .collect();
         let fetched = self.get_batched(&keys).await;
         let now = self.now();
-        let mut cache = self.generations.borrow_mut();
+        let Ok(mut cache) = cell_mut(&self.generations) else {
+            return out;
+        };
         for (n, &i) in missing.iter().enumerate() {
             let (Some(tag), Some(slot)) = (tags.get(i), out.get_mut(i)) else {
                 continue;

@@ -10,6 +10,7 @@ use crate::memory::{MAX_TAG_BYTES, SetOptions, Ttl};
 use crate::tiered::l1_record;
 use crate::tiered::layout::{StoredForm, check_namespace, plan};
 use crate::tiered::{L2Status, TieredCache};
+use crate::tiered::{cell_mut, cell_ref};
 
 /// Options of one tiered write.
 #[derive(Debug, Clone, Copy, Default)]
@@ -74,7 +75,7 @@ impl<B: Backend> TieredCache<B> {
     ) -> Result<PendingWrite> {
         check_namespace(ns)?;
         let (max_key, max_value, max_tags, default_ttl) = {
-            let l1 = self.l1.borrow();
+            let l1 = cell_ref(&self.l1)?;
             let c = l1.config();
             (
                 c.max_key_bytes,
@@ -126,7 +127,7 @@ impl<B: Backend> TieredCache<B> {
         } else {
             1
         };
-        let nonce = self.rng.borrow_mut().next_u64();
+        let nonce = cell_mut(&self.rng)?.next_u64();
         let mut form = plan(
             &self.layout,
             &entry_key,
@@ -152,7 +153,7 @@ impl<B: Backend> TieredCache<B> {
             tags: opts.tags,
         };
         {
-            let mut l1 = self.l1.borrow_mut();
+            let mut l1 = cell_mut(&self.l1)?;
             let handle = l1.namespace(ns)?;
             if let Err(error) = l1.set(handle, key, &record, &l1_opts) {
                 // Too large for L1's byte budget: L2 still takes it; no old copy may linger.
