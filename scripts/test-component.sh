@@ -3,7 +3,9 @@
 # (tests/component/scenarios.json) in wasmtime (the `wasmtime` PyPI wheel, in a
 # venv under tests/component/.venv), then jco-transpiled in Node and Deno.
 # tiered-cache: wasmtime with a Python dict backend (wasmtime_tiered_test.py),
-# then tests/tiered_interop.rs reads the entries that run wrote.
+# then tests/tiered_interop.rs reads the entries that run wrote; then the npm
+# build (pkg/, built by scripts/build.sh if stale) and the component read each
+# other's entries (npm_interop.mjs, wasmtime_npm_interop_test.py).
 # Idempotent; seconds when everything is already built and installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +29,18 @@ export EDGECACHE_COMPONENT_ENTRIES="$PWD/$T/interop/out/component_entries.txt"
 
 step "interop: the native core reads what the component just wrote (and the fixture it read)"
 cargo test --quiet --test tiered_interop
+
+step "interop with the npm build: npm -> component, component -> npm"
+# pkg/ only when missing or older than its sources (as scripts/test-js.sh).
+if [ ! -f pkg/edgecache_bg.wasm ] || [ -n "$(find src js pkg-templates Cargo.toml Cargo.lock scripts/build.sh \
+    -newer pkg/edgecache_bg.wasm -type f -print -quit)" ]; then
+  scripts/build.sh
+fi
+export EDGECACHE_NPM_ENTRIES="$PWD/$T/interop/out/npm_entries.txt"
+export EDGECACHE_COMPONENT_NPM_ENTRIES="$PWD/$T/interop/out/component_entries_for_npm.txt"
+node "$T/npm_interop.mjs" write "$EDGECACHE_NPM_ENTRIES"
+"$T/.venv/bin/python" -m unittest "$T/wasmtime_npm_interop_test.py"
+node "$T/npm_interop.mjs" read "$EDGECACHE_COMPONENT_NPM_ENTRIES" "$EDGECACHE_COMPONENT_ENTRIES"
 
 step "jco transpile, then Node (node --test)"
 ln -sfn ../../scripts/node_modules "$T/node_modules"

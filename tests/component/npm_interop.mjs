@@ -1,0 +1,148 @@
+// Interoperability of L2 entries between the npm build (pkg/, built by
+// scripts/build.sh) and the WASI component: same envelope, same key layout and
+// hashing. Run by scripts/test-component.sh around wasmtime_npm_interop_test.py.
+//
+//   node tests/component/npm_interop.mjs write OUT
+//     npm -> component: writes entries through createCache({ backend }) over a
+//     JS Map adapter with the Python DictBackend's caps, checks the keys equal
+//     the native fixture's (interop/native_entries.txt), dumps the Map to OUT.
+//   node tests/component/npm_interop.mjs read CODEC_DUMP RAW_DUMP
+//     component -> npm: CODEC_DUMP holds entries the component wrote with
+//     codec-encoded payloads (read through the public API: values compare equal);
+//     RAW_DUMP holds the component's raw-bytes entries (interop/out/
+//     component_entries.txt), read through the npm wasm's tiered core directly,
+//     because the public API decodes every payload with the JS value codec.
+//
+// Dump format: `# header`, then `key<TAB>hex value` lines sorted by key.
+// The JS layer stores a Uint8Array as its codec encoding 0x01 0x21 + bytes and
+// a string as 0x01 0x20 + UTF-8: that is the payload the component sees.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createCache, isEdgeCacheError } from '../../pkg/entry/node.js';
+// The same module instance entry/node.js initialised: the wasm classes themselves.
+import { WasmTieredCache } from '../../pkg/edgecache.js';
+
+const HERE = new URL('.', import.meta.url);
+const NATIVE_ENTRIES = new URL('interop/native_entries.txt', HERE);
+const enc = new TextEncoder();
+const LONG_KEY = 'x'.repeat(600);
+
+/** A Map-backed adapter whose caps equal wasmtime_tiered_host.DictBackend's defaults. */
+function mapAdapter(map = new Map()) {
+  return {
+    map,
+    caps: {
+      preset: 'unlimited', maxKeyBytes: 512, maxValueBytes: 1 << 20, maxBatchGet: 100,
+      hasListing: true, hasAtomic: false,
+    },
+    async get(key) { return map.get(key)?.slice(); },
+    async set(key, value) { map.set(key, value.slice()); },
+    async delete(key) { map.delete(key); },
+    async listKeys(prefix) { return [...map.keys()].filter((k) => k.startsWith(prefix)); },
+  };
+}
+
+function readDump(path) {
+  const entries = new Map();
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const [key, hex] = line.split('\t');
+    assert.match(hex, /^([0-9a-f]{2})*$/, `hex value of ${key}`);
+    entries.set(key, Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16)));
+  }
+  return entries;
+}
+
+function writeDump(path, header, map) {
+  const lines = [`# ${header}`];
+  for (const key of [...map.keys()].sort()) lines.push(`${key}\t${Buffer.from(map.get(key)).toString('hex')}`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+// What the npm side writes; wasmtime_npm_interop_test.py expects exactly these payloads.
+const NPM_WRITES = [
+  ['', 'plain', enc.encode('hello from npm'), {}],
+  ['tenant', 'k', enc.encode('namespaced'), {}],
+  ['', 'big', enc.encode('npm-0123456789'.repeat(300)), {}], // repetitive: compressed
+  ['', 'tagged', enc.encode('with tags'), { tags: ['t1', 't2'] }],
+  ['', LONG_KEY, enc.encode('long key'), {}], // over 512 bytes: hashed
+  ['', 'text', 'a string from npm', {}], // a string: 0x01 0x20 + UTF-8
+];
+
+async function write(out) {
+  const adapter = mapAdapter();
+  const cache = createCache({ backend: adapter });
+  for (const [ns, key, value, opts] of NPM_WRITES) {
+    const view = ns === '' ? cache : cache.namespace(ns);
+    assert.equal(await view.set(key, value, { ttl: null, ...opts }), 'written', key);
+  }
+  const keys = [...adapter.map.keys()].sort();
+  assert.equal(keys.length, NPM_WRITES.length, `one backend entry per write: ${keys}`);
+  // Same key layout and long-key hashing as the native core (and so the component).
+  const nativeKeys = [...readDump(NATIVE_ENTRIES).keys()].sort();
+  assert.deepEqual(keys.filter((k) => k !== 'ec::text'), nativeKeys);
+  const hashed = keys.find((k) => k.startsWith('ec::xxx'));
+  assert.ok(enc.encode(hashed).length <= 512, 'the long key was hashed to fit');
+  // The large repetitive value is stored compressed (smaller than its payload).
+  assert.ok(adapter.map.get('ec::big').length < 3000, 'big entry compressed');
+  await cache.close();
+  writeDump(out, 'written by the npm build (tests/component/npm_interop.mjs)', adapter.map);
+  console.log(`npm_interop: wrote ${keys.length} entries to ${out}`);
+}
+
+async function readCodec(path) {
+  const adapter = mapAdapter(readDump(path));
+  const cache = createCache({ backend: adapter });
+  const expected = [
+    ['', 'plain', enc.encode('hello from the component')],
+    ['tenant', 'k', enc.encode('namespaced')],
+    ['', 'big', enc.encode('abcdefghij'.repeat(300))],
+    ['', 'tagged', enc.encode('with tags')],
+    ['', LONG_KEY, enc.encode('long key')],
+    ['', 'text', 'a string from the component'],
+  ];
+  for (const [ns, key, value] of expected) {
+    const view = ns === '' ? cache : cache.namespace(ns);
+    assert.deepEqual(await view.get(key), value, `${ns}/${key.slice(0, 16)}`);
+  }
+  const { l2 } = await cache.stats();
+  assert.equal(l2.hits, expected.length);
+  assert.equal(l2.corrupt, 0);
+  console.log(`npm_interop: read ${expected.length} codec entries the component wrote`);
+}
+
+async function readRaw(path) {
+  const adapter = mapAdapter(readDump(path));
+  // The public API decodes payloads with the JS codec: raw component bytes are
+  // not codec values ('h' is no codec version), so it refuses them loudly.
+  const cache = createCache({ backend: adapter });
+  await assert.rejects(cache.get('plain'), (e) => isEdgeCacheError(e) && e.code === 'UNSUPPORTED_VERSION');
+  // The npm wasm's tiered core, below the JS codec, returns the payload bytes.
+  const core = new WasmTieredCache({}, {}, adapter, undefined);
+  const tenant = core.namespace('tenant');
+  const expected = [
+    [0, 'plain', 'hello from the component'],
+    [tenant, 'k', 'namespaced'],
+    [0, 'big', 'abcdefghij'.repeat(300)],
+    [0, 'tagged', 'with tags'],
+    [0, LONG_KEY, 'long key'],
+  ];
+  for (const [ns, key, text] of expected) {
+    assert.deepEqual(await core.get(ns, key), enc.encode(text), key.slice(0, 16));
+  }
+  core.free();
+  console.log(`npm_interop: read ${expected.length} raw entries the component wrote`);
+}
+
+const [mode, ...paths] = process.argv.slice(2);
+if (mode === 'write' && paths.length === 1) {
+  await write(paths[0]);
+} else if (mode === 'read' && paths.length === 2) {
+  await readCodec(paths[0]);
+  await readRaw(paths[1]);
+} else {
+  console.error('usage: npm_interop.mjs write OUT | read CODEC_DUMP RAW_DUMP');
+  process.exit(2);
+}
