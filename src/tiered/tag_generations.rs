@@ -71,6 +71,11 @@ impl GenerationCache {
             .map(|(generation, _)| *generation)
     }
 
+    /// Drops what is known of `tag`, so the next use reads L2 again.
+    pub(crate) fn forget(&mut self, ns: &str, tag: &str) {
+        self.known.remove(&(ns.to_string(), tag.to_string()));
+    }
+
     pub(crate) fn remember(&mut self, ns: &str, tag: &str, generation: u64, now: u64) {
         if self.known.len() >= 100_000 {
             // Bounded: forgetting only costs a re-read.
