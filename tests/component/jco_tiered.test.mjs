@@ -3,7 +3,8 @@
 // tests/component/jco-tiered-out/ (see scripts/test-component.sh), with its
 // two custom imports written in JS: a Map-backed `backend` with fault
 // injection and a `loader` that records its calls. The same scenarios as
-// wasmtime_tiered_test.py.
+// wasmtime_tiered_test.py, plus reading the entries the native core wrote
+// (interop/native_entries.txt).
 //
 // Why `--instantiation`: a default transpile is an ES module that instantiates
 // the component once, at import time, with its imports fixed by `--map` to
@@ -428,4 +429,22 @@ test('a backend that throws a plain Error fails the call; other instances are un
   assert.throws(() => broken.cache().get('k'), /host bug/);
   assert.equal(c.set('k', 'v'), 'written');
   assert.equal(c.get('k'), 'v');
+});
+
+test('entries written by the native core are read by the transpiled component', async () => {
+  // `key<TAB>hex value` lines, written by tests/tiered_interop.rs (committed).
+  const kv = new MapBackend();
+  const text = readFileSync(new URL('./interop/native_entries.txt', import.meta.url), 'utf8');
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const [key, hex] = line.split('\t');
+    kv.data.set(key, Uint8Array.from(Buffer.from(hex, 'hex')));
+  }
+  const c = (await Host.create(kv)).cache();
+  assert.equal(c.get('plain'), 'hello from native');
+  assert.equal(c.get('k', 'tenant'), 'namespaced');
+  assert.equal(c.get('big'), '0123456789'.repeat(300)); // compressed in the envelope
+  assert.equal(c.get('tagged'), 'with tags');
+  assert.equal(c.get('x'.repeat(600)), 'long key'); // hashed key
+  assert.equal(c.stats().l2.corrupt, 0);
 });
