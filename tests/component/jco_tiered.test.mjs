@@ -132,8 +132,8 @@ class Host {
       'edgecache:cache/backend': backend.imports(),
       'edgecache:cache/loader': { load: (ns, key) => host.load(ns, key) },
     };
-    // The generated code looks imports up without their version; the .d.ts
-    // names them with it. Give both.
+    // jco 1.35's generated code looks imports up without their version while
+    // its .d.ts names them with it: give both.
     for (const [name, v] of Object.entries(imports)) {
       imports[`${name}@${name.startsWith('wasi:') ? '0.2.6' : '0.1.0'}`] = v;
     }
@@ -144,7 +144,7 @@ class Host {
   load(ns, key) {
     this.loads.push([ns, key]);
     const out = this.loader(ns, key);
-    // A thrown string is the `err` case of result<list<u8>, string>.
+    // An own `payload` is lowered as the `err` case of result<list<u8>, string>.
     if (typeof out === 'string') throw Object.assign(new Error(out), { payload: out });
     return out;
   }
