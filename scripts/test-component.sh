@@ -5,7 +5,9 @@
 # tiered-cache: wasmtime with a Python dict backend (wasmtime_tiered_test.py),
 # then tests/tiered_interop.rs reads the entries that run wrote; then the npm
 # build (pkg/, built by scripts/build.sh if stale) and the component read each
-# other's entries (npm_interop.mjs, wasmtime_npm_interop_test.py).
+# other's entries (npm_interop.mjs, wasmtime_npm_interop_test.py); then the
+# same component jco-transpiled with --instantiation (two instances over one JS
+# Map backend, jco_tiered.test.mjs) in Node and Deno.
 # Idempotent; seconds when everything is already built and installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,12 +44,20 @@ node "$T/npm_interop.mjs" write "$EDGECACHE_NPM_ENTRIES"
 "$T/.venv/bin/python" -m unittest "$T/wasmtime_npm_interop_test.py"
 node "$T/npm_interop.mjs" read "$EDGECACHE_COMPONENT_NPM_ENTRIES" "$EDGECACHE_COMPONENT_ENTRIES"
 
-step "jco transpile, then Node (node --test)"
+step "jco transpile, then Node (node --test): memory-cache scenarios, tiered-cache with a JS Map backend"
 ln -sfn ../../scripts/node_modules "$T/node_modules"
 if [ ! -f "$T/jco-out/edgecache.js" ] || [ pkg/component/edgecache.wasm -nt "$T/jco-out/edgecache.js" ]; then
   scripts/node_modules/.bin/jco transpile pkg/component/edgecache.wasm -o "$T/jco-out" --name edgecache --quiet
 fi
+# --instantiation: the output exports instantiate(getCoreModule, imports), so
+# each call is a new instance over the JS backend and loader it is given.
+if [ ! -f "$T/jco-tiered-out/edgecache-tiered.js" ] \
+    || [ pkg/component/edgecache-tiered.wasm -nt "$T/jco-tiered-out/edgecache-tiered.js" ]; then
+  scripts/node_modules/.bin/jco transpile pkg/component/edgecache-tiered.wasm -o "$T/jco-tiered-out" \
+    --name edgecache-tiered --instantiation async --quiet
+fi
 node --test "$T/"
 
-step "the same transpiled component in Deno"
-(cd "$T" && ../../scripts/node_modules/.bin/deno test -A --no-check --no-lock --node-modules-dir=manual jco_host.test.mjs)
+step "the same transpiled components in Deno"
+(cd "$T" && ../../scripts/node_modules/.bin/deno test -A --no-check --no-lock --node-modules-dir=manual \
+  jco_host.test.mjs jco_tiered.test.mjs)
