@@ -34,12 +34,6 @@ if [ -x scripts/test-backends.sh ]; then
   scripts/test-backends.sh
 fi
 
-if [ -x scripts/test-load.sh ]; then
-  # 10 000 mixed operations keep the run short; `scripts/test-load.sh` alone runs 100 000.
-  step "faults and load in workerd (1,000 concurrent getOrSet; 10,000 mixed operations with injected faults)"
-  LOAD_OPS=10000 scripts/test-load.sh
-fi
-
 if [ -x scripts/test-component.sh ]; then
   step "WASI component in wasmtime, Node (jco) and Deno"
   scripts/test-component.sh

@@ -56,21 +56,23 @@ impl<B: Backend> TieredCache<B> {
             .map(|(k, g)| (k, tag_generations::format(*g)))
             .collect();
         // Generations never expire on their own (no TTL hint).
-        let written = self.set_batched(&items, None).await;
-        // Whatever the outcome, the next use reads the generations from L2
-        // again instead of trusting a local copy: a timed-out write may still
-        // land, and two invalidations racing in one isolate may land in either
-        // order. A local copy that disagreed with L2 would make later writes
-        // record a generation L2 does not have, and so be lost.
-        if let Ok(mut cache) = cell_mut(&self.generations) {
-            for tag in tags {
-                cache.forget(ns, tag);
-            }
-        }
-        let status = match written {
+        let status = match self.set_batched(&items, None).await {
             Ok(()) => L2Status::Written,
-            Err(error) => error.into_status("tag invalidation"),
+            Err(error) => {
+                // A timed-out write may still land: the cached generation can no
+                // longer be trusted, so the next use reads L2 again.
+                if let Ok(mut cache) = cell_mut(&self.generations) {
+                    for tag in tags {
+                        cache.forget(ns, tag);
+                    }
+                }
+                return Ok(error.into_status("tag invalidation"));
+            }
         };
+        let mut cache = cell_mut(&self.generations)?;
+        for (tag, generation) in tags.iter().zip(next) {
+            cache.remember(ns, tag, generation, now);
+        }
         Ok(status)
     }
 

@@ -6,7 +6,10 @@
 //! whose recorded generation differs from the current one is a miss. Absent
 //! means generation 0. A new generation is `max(old + 1, now_ms)`, so two
 //! isolates invalidating at once still move it away from what entries recorded.
-//! Generations are stored as ASCII decimal (readable, Redis `INCR`-friendly).
+//! Generations are stored as ASCII decimal, `#`, and the CRC-32 of the
+//! decimal digits in 8 lowercase hex digits (`1700000000000#1a2b3c4d`): still
+//! readable, and a damaged or truncated value is never taken for another
+//! generation (it would make entries written with it unreadable).
 //!
 //! Generations read from L2 are remembered for `ttl_ms` (default 1 s): an
 //! invalidation in another isolate becomes visible here within that time.
@@ -24,13 +27,24 @@ pub(crate) fn parse(bytes: Option<&[u8]>) -> u64 {
     };
     core::str::from_utf8(bytes)
         .ok()
-        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|s| s.parse::<u64>().ok())
+        .and_then(|s| s.split_once('#'))
+        .filter(|(digits, check)| {
+            !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && *check == checksum(digits)
+        })
+        .and_then(|(digits, _)| digits.parse::<u64>().ok())
         .unwrap_or(UNREADABLE)
 }
 
 pub(crate) fn format(generation: u64) -> Vec<u8> {
-    generation.to_string().into_bytes()
+    let digits = generation.to_string();
+    let check = checksum(&digits);
+    format!("{digits}#{check}").into_bytes()
+}
+
+fn checksum(digits: &str) -> String {
+    format!("{:08x}", crate::codec::crc32::crc32(digits.as_bytes()))
 }
 
 /// The generation after `old`, at time `now`.
@@ -93,7 +107,17 @@ mod tests {
     #[test]
     fn parsing_is_total_and_garbage_never_matches() {
         assert_eq!(parse(None), 0);
-        assert_eq!(parse(Some(b"42")), 42);
+        assert_eq!(parse(Some(&format(42))), 42);
+        assert_eq!(parse(Some(b"42")), UNREADABLE, "no checksum");
+        let good = format(1_700_000_000_000);
+        assert_eq!(
+            parse(Some(good.get(..good.len() - 1).unwrap())),
+            UNREADABLE,
+            "truncated"
+        );
+        let mut flipped = good.clone();
+        flipped[3] ^= 0x01;
+        assert_eq!(parse(Some(&flipped)), UNREADABLE, "damaged digit");
         assert_eq!(parse(Some(b"")), UNREADABLE);
         assert_eq!(parse(Some(b"-1")), UNREADABLE);
         assert_eq!(parse(Some(b"99999999999999999999999")), UNREADABLE);

@@ -10,7 +10,7 @@ use crate::memory::{MAX_TAG_BYTES, SetOptions, Ttl};
 use crate::tiered::l1_record;
 use crate::tiered::layout::{StoredForm, check_namespace, plan};
 use crate::tiered::{L2Status, TieredCache};
-use crate::tiered::{cell_mut, cell_ref};
+use crate::tiered::{cell_mut, cell_ref, tag_generations};
 
 /// Options of one tiered write.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,6 +31,9 @@ pub struct PendingWrite {
     entry_key: String,
     form: StoredForm,
     ttl_hint_ms: Option<u64>,
+    /// A tag's current generation could not be read from L2: an entry
+    /// written now would be unreadable there, so the write is refused.
+    generations_unknown: bool,
 }
 
 impl PendingWrite {
@@ -96,6 +99,11 @@ impl<B: Backend> TieredCache<B> {
         let stale_ms = opts.stale_ms.filter(|&ms| ms > 0 && ttl.is_some());
 
         let generations = self.generations(ns, opts.tags).await;
+        // Unknown (L2 failed) or unreadable (damaged in L2): writing would
+        // record a generation that never matches, so the entry stays out of L2.
+        let generations_unknown = generations
+            .iter()
+            .any(|g| g.is_none_or(|g| g == tag_generations::UNREADABLE));
         let tags: Vec<(String, u64)> = opts
             .tags
             .iter()
@@ -167,12 +175,23 @@ impl<B: Backend> TieredCache<B> {
             entry_key,
             form,
             ttl_hint_ms,
+            generations_unknown,
         })
     }
 
     /// Makes a pending L2 write: chunks first, then the manifest, so no reader
     /// sees a manifest whose chunks are missing.
     pub async fn flush(&self, write: PendingWrite) -> L2Status {
+        if write.generations_unknown {
+            // Best effort: no older value of the key may outlive this write in L2.
+            let _ = self.delete_batched(&[write.entry_key.clone()]).await;
+            self.count(|s| s.errors = s.errors.saturating_add(1));
+            return L2Status::Failed(CacheError::Backend {
+                message: "the tags' generations could not be read from the backend, \
+                          so the entry was kept out of it (memory only)"
+                    .to_string(),
+            });
+        }
         let result = match &write.form {
             StoredForm::Single(bytes) => {
                 self.set_batched(

@@ -109,7 +109,9 @@ export function makeWorker(lib, adapters) {
     return {
       async get(key, options) {
         const d = decide();
-        if (d === 'timeout') { faults.timeouts += 1; await hang(); return null; }
+        // A slow answer, not a made-up one: after the cache's deadline has passed,
+        // the real value arrives (a real KV never answers "absent" for a key it has).
+        if (d === 'timeout') { faults.timeouts += 1; await hang(); return kv.get(key, options); }
         if (d === 'error') { faults.errors += 1; throw new Error('KV GET failed: 503 Service Unavailable'); }
         const body = await kv.get(key, options);
         if (d === 'corrupt' && body !== null) {
