@@ -184,7 +184,9 @@ impl<B: Backend> TieredCache<B> {
     pub async fn flush(&self, write: PendingWrite) -> L2Status {
         if write.generations_unknown {
             // Best effort: no older value of the key may outlive this write in L2.
-            let _ = self.delete_batched(&[write.entry_key.clone()]).await;
+            let _ = self
+                .delete_batched(std::slice::from_ref(&write.entry_key))
+                .await;
             self.count(|s| s.errors = s.errors.saturating_add(1));
             return L2Status::Failed(CacheError::Backend {
                 message: "the tags' generations could not be read from the backend, \
