@@ -218,9 +218,14 @@ impl<B: Backend> TieredCache<B> {
         }
     }
 
-    /// Whether every recorded tag generation is still the current one. When
-    /// L2 cannot say and nothing is known, the entry is trusted (availability
-    /// over strictness: a later read will catch up).
+    /// Whether no tag was invalidated since the entry was written: every
+    /// recorded generation is at least the current one. "At least", not
+    /// "equal": an invalidation's write that times out and lands late can move
+    /// a generation backwards, and entries written in between must stay
+    /// readable; any invalidation after the write moves it above the recorded
+    /// one (`next` is above every generation ever stored). When L2 cannot say
+    /// and nothing is known, the entry is trusted (availability over
+    /// strictness: a later read will catch up).
     pub(crate) async fn tags_current(&self, ns: &str, tags: &TagGens) -> bool {
         if tags.is_empty() {
             return true;
@@ -229,7 +234,7 @@ impl<B: Backend> TieredCache<B> {
         let current = self.generations(ns, &names).await;
         tags.iter()
             .zip(current)
-            .all(|((_, recorded), now)| now.is_none_or(|g| g == *recorded))
+            .all(|((_, recorded), now)| now.is_none_or(|g| *recorded >= g))
     }
 
     /// Current generations of `tags`: remembered ones if recent, the others in

@@ -3,6 +3,7 @@
 //! ([`TieredCache::set`]) or hand the L2 write back ([`TieredCache::set_behind`]).
 
 use crate::backend::Backend;
+use crate::backend::BackendError;
 use crate::codec::Envelope;
 use crate::error::{CacheError, Result};
 use crate::key::validate_key;
@@ -10,7 +11,7 @@ use crate::memory::{MAX_TAG_BYTES, SetOptions, Ttl};
 use crate::tiered::l1_record;
 use crate::tiered::layout::{StoredForm, check_namespace, plan};
 use crate::tiered::{L2Status, TieredCache};
-use crate::tiered::{cell_mut, cell_ref, tag_generations};
+use crate::tiered::{Op, TieredEvent, cell_mut, cell_ref, tag_generations};
 
 /// Options of one tiered write.
 #[derive(Debug, Clone, Copy, Default)]
@@ -187,11 +188,17 @@ impl<B: Backend> TieredCache<B> {
             let _ = self
                 .delete_batched(std::slice::from_ref(&write.entry_key))
                 .await;
+            let message = "the tags' generations could not be read from the backend, \
+                           so the entry was kept out of it (memory only)";
             self.count(|s| s.errors = s.errors.saturating_add(1));
+            // Reported like any failed write, so hosts that only watch events see it.
+            self.emit(TieredEvent::BackendFailure {
+                op: Op::Set,
+                attempt: 1,
+                error: &BackendError::permanent(message),
+            });
             return L2Status::Failed(CacheError::Backend {
-                message: "the tags' generations could not be read from the backend, \
-                          so the entry was kept out of it (memory only)"
-                    .to_string(),
+                message: message.to_string(),
             });
         }
         let result = match &write.form {
