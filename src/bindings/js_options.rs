@@ -19,7 +19,7 @@ pub(crate) struct HostOptions {
     pub now: Option<Function>,
 }
 
-fn invalid(name: &'static str, reason: impl Into<String>) -> CacheError {
+pub(crate) fn invalid(name: &'static str, reason: impl Into<String>) -> CacheError {
     CacheError::InvalidOption {
         name,
         reason: reason.into(),
@@ -33,8 +33,19 @@ pub(crate) fn read_options(options: &JsValue) -> Result<HostOptions> {
         config: MemoryConfig::default(),
         now: None,
     };
+    for_each_option(options, |name, value| apply(&mut host, name, value))?;
+    Ok(host)
+}
+
+/// Calls `apply` for every property of an options object that is not
+/// `undefined`; `undefined` and `null` options mean all defaults. Shared by
+/// every binding entry point that takes an options object.
+pub(crate) fn for_each_option(
+    options: &JsValue,
+    mut apply: impl FnMut(&str, &JsValue) -> Result<()>,
+) -> Result<()> {
     if options.is_undefined() || options.is_null() {
-        return Ok(host);
+        return Ok(());
     }
     let Some(object) = options
         .dyn_ref::<Object>()
@@ -49,12 +60,11 @@ pub(crate) fn read_options(options: &JsValue) -> Result<HostOptions> {
         let pair: Array = pair.unchecked_into();
         let name = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
-        if value.is_undefined() {
-            continue;
+        if !value.is_undefined() {
+            apply(&name, &value)?;
         }
-        apply(&mut host, &name, &value)?;
     }
-    Ok(host)
+    Ok(())
 }
 
 fn apply(host: &mut HostOptions, name: &str, value: &JsValue) -> Result<()> {

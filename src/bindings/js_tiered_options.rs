@@ -6,43 +6,19 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::bindings::js_args::{required_ttl, type_name};
+use crate::bindings::js_options::{for_each_option, invalid};
 use crate::error::{CacheError, Result};
 use crate::tiered::seal::MIN_KEY_BYTES;
 use crate::tiered::{RandomSource, TieredConfig};
 
-fn invalid(name: &'static str, reason: impl Into<String>) -> CacheError {
-    CacheError::InvalidOption {
-        name,
-        reason: reason.into(),
-    }
-}
-
 /// Applies the tiered options in `options` to `config` (its memory part is set
 /// by the caller). `undefined` and `null` mean all defaults.
 pub(crate) fn read_tiered_options(options: &JsValue, config: &mut TieredConfig) -> Result<()> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(());
-    }
-    let Some(object) = options.dyn_ref::<Object>() else {
-        return Err(invalid(
-            "options",
-            format!("expected an object, got {}", type_name(options)),
-        ));
-    };
-    for pair in Object::entries(object).iter() {
-        let pair: Array = pair.unchecked_into();
-        let name = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
-        if value.is_undefined() {
-            continue;
-        }
-        apply(config, &name, &value)?;
-    }
-    Ok(())
+    for_each_option(options, |name, value| apply(config, name, value))
 }
 
 fn apply(config: &mut TieredConfig, name: &str, value: &JsValue) -> Result<()> {
