@@ -15,7 +15,7 @@ use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::bindings::js_args::{
-    as_function, as_strs, number_text, required_ttl, stale_arg, ttl_arg, unpack_values,
+    as_function, as_strs, number_text, required_ttl, stale_arg, take_queued, ttl_arg, unpack_values,
 };
 use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
 use crate::bindings::js_options::read_options;
@@ -385,12 +385,9 @@ impl WasmCache {
 
     /// Hands queued removals to the JS listener, after the borrow is released.
     fn deliver_removals(&self) {
-        let queued = match self.removals.try_borrow_mut() {
-            Ok(mut queue) if !queue.is_empty() => std::mem::take(&mut *queue),
-            _ => return,
+        let Some((queued, listener)) = take_queued(&self.removals, &self.listener) else {
+            return;
         };
-        let listener = self.listener.try_borrow().ok().and_then(|l| l.clone());
-        let Some(listener) = listener else { return };
         for (ns, key, cause) in queued {
             // The JS layer guards the user's listener; a throw here must not
             // stop the other notifications or fail the call that caused them.

@@ -27,7 +27,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::bindings::js::pack_values;
-use crate::bindings::js_args::{as_function, as_strs, required_ttl, ttl_arg, unpack_values};
+use crate::bindings::js_args::{
+    as_function, as_strs, required_ttl, take_queued, ttl_arg, unpack_values,
+};
 use crate::bindings::js_backend::{Causes, JsBackend};
 use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
 use crate::bindings::js_options::read_options;
@@ -118,12 +120,9 @@ impl Inner {
 
     /// Hands queued events to the listener; its exceptions are ignored.
     fn deliver(&self) {
-        let queued = match self.events.try_borrow_mut() {
-            Ok(mut queue) if !queue.is_empty() => std::mem::take(&mut *queue),
-            _ => return,
+        let Some((queued, listener)) = take_queued(&self.events, &self.listener) else {
+            return;
         };
-        let listener = self.listener.try_borrow().ok().and_then(|l| l.clone());
-        let Some(listener) = listener else { return };
         for event in queued {
             let object = self.event_object(event);
             let _ = listener.call1(&JsValue::UNDEFINED, &object);
