@@ -140,7 +140,11 @@ impl WasmCache {
                 let max = t.config().max_key_bytes;
                 keys.iter()
                     .try_for_each(|k| crate::key::validate_key(k, max))?;
-                let mut out = self.scratch.output.try_borrow_mut().map_err(|_| reentrant())?;
+                let mut out = self
+                    .scratch
+                    .output
+                    .try_borrow_mut()
+                    .map_err(|_| reentrant())?;
                 let mut at = keys.len().saturating_mul(4);
                 for (i, key) in keys.iter().enumerate() {
                     let length = match t.get(Ns(ns), key)? {
@@ -173,7 +177,11 @@ impl WasmCache {
         let result = self.with_input(len(key_len), |input| {
             let key = js(utf8_key(input))?;
             self.run(|t| {
-                let mut out = self.scratch.output.try_borrow_mut().map_err(|_| reentrant())?;
+                let mut out = self
+                    .scratch
+                    .output
+                    .try_borrow_mut()
+                    .map_err(|_| reentrant())?;
                 f(t, key, &mut out)
             })
         });
