@@ -24,6 +24,8 @@ mod js_functions;
 #[cfg(feature = "js")]
 mod js_options;
 #[cfg(feature = "js")]
+mod js_scratch;
+#[cfg(feature = "js")]
 mod js_tiered;
 #[cfg(feature = "js")]
 mod js_tiered_options;
