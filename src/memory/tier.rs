@@ -484,7 +484,12 @@ impl MemoryTier {
         });
         self.namespaces.add(p.ns, slot);
         self.policy.insert(slot, p.hash, p.weight);
-        self.arm_timer(slot);
+        // A free slot has no timer (see `remove_slot`): only a deadline needs one.
+        if let Some(at) = self.view(slot).map(|e| e.keep_until())
+            && at != NEVER
+        {
+            self.wheel.schedule(slot, at);
+        }
         self.len += 1;
         self.bytes = self.bytes.saturating_add(p.weight);
         slot
@@ -565,6 +570,9 @@ impl MemoryTier {
     /// Drops a slot's entry from every index. `in_policy` is false when the
     /// policy already detached it (it chose it as a victim).
     pub(crate) fn remove_slot(&mut self, slot: u32, cause: RemovalCause, in_policy: bool) {
+        let Some(keep_until) = self.view(slot).map(|e| e.keep_until()) else {
+            return;
+        };
         let Some(entry) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
             return;
         };
@@ -579,7 +587,11 @@ impl MemoryTier {
         if in_policy {
             self.policy.remove(slot);
         }
-        self.wheel.cancel(slot);
+        // Only a finite deadline is ever scheduled (`arm_timer`); skipping
+        // the wheel otherwise saves a cache miss on every eviction.
+        if keep_until != NEVER {
+            self.wheel.cancel(slot);
+        }
         self.namespaces.remove(entry.ns, slot);
         self.tags.detach(slot, &cold.tags);
         self.len = self.len.saturating_sub(1);
@@ -691,6 +703,11 @@ impl MemoryTier {
         let live: Vec<(u32, EntryRef<'_>)> = (0..self.slots.len() as u32)
             .filter_map(|i| self.view(i).map(|e| (i, e)))
             .collect();
+        if let Some(free) = (0..self.slots.len() as u32)
+            .find(|&i| self.entry(i).is_none() && self.wheel.scheduled_at(i).is_some())
+        {
+            return Err(format!("free slot {free} has a timer"));
+        }
         if self.cold.len() != self.slots.len() {
             return Err(format!(
                 "{} cold parts for {} slots",
@@ -735,8 +752,14 @@ impl MemoryTier {
             if entry.needs_cold != cold.needs_deadlines() {
                 return Err(format!("slot {slot} misreports its idle/stale deadlines"));
             }
-            if view.keep_until() != NEVER && self.wheel.scheduled_at(*slot).is_none() {
-                return Err(format!("slot {slot} expires but has no timer"));
+            match (view.keep_until(), self.wheel.scheduled_at(*slot)) {
+                (NEVER, Some(_)) => {
+                    return Err(format!("slot {slot} never expires but has a timer"));
+                }
+                (at, None) if at != NEVER => {
+                    return Err(format!("slot {slot} expires but has no timer"));
+                }
+                _ => {}
             }
             let tag_bytes = self.tags.name_bytes(&cold.tags);
             let expected = weight_of(
