@@ -93,7 +93,7 @@ impl MemoryTier {
         let now = self.now();
         let slot = self.lookup_fresh(ns, key, now)?.1;
         Ok(
-            match slot.and_then(|s| self.entry(s)).map(|e| e.fresh_until()) {
+            match slot.and_then(|s| self.view(s)).map(|e| e.fresh_until()) {
                 None => Remaining::Missing,
                 Some(NEVER) => Remaining::Forever,
                 Some(deadline) => Remaining::Ms(deadline.saturating_sub(now)),
@@ -109,7 +109,7 @@ impl MemoryTier {
         let Some(slot) = self.lookup_fresh(ns, key, now)?.1 else {
             return Ok(false);
         };
-        let idle = self.entry(slot).map_or(0, |e| e.idle_ms);
+        let idle = self.cold(slot).map_or(0, |c| c.idle_ms);
         self.set_deadlines(slot, now.saturating_add(ttl_ms), idle, now);
         Ok(true)
     }
@@ -147,16 +147,16 @@ impl MemoryTier {
         let next = current.checked_add(delta).ok_or(CacheError::Overflow)?;
         let text = next.to_string();
         let mut prepared = self.prepare(ns, key, text.as_bytes(), &SetOptions::default(), now)?;
-        if let Some(entry) = slot.and_then(|s| self.entry(s)) {
+        if let Some((entry, cold)) = slot.and_then(|s| self.entry(s).zip(self.cold(s))) {
             prepared.expires_at = entry.expires_at;
-            prepared.idle_ms = entry.idle_ms;
-            prepared.stale_ms = entry.stale_ms;
+            prepared.idle_ms = cold.idle_ms;
+            prepared.stale_ms = cold.stale_ms;
             prepared.tags = None;
             prepared.weight = crate::memory::entry::weight_of(
                 key.len(),
                 prepared.stored.len(),
-                entry.tags.len(),
-                self.tags.name_bytes(&entry.tags),
+                cold.tags.len(),
+                self.tags.name_bytes(&cold.tags),
             );
             if prepared.weight > self.config.max_bytes {
                 return Err(CacheError::ValueTooLarge {
@@ -256,7 +256,7 @@ impl MemoryTier {
         let slots = self.matching_slots(ns, &pattern, now, true)?;
         Ok(slots
             .iter()
-            .filter_map(|&s| self.entry(s).map(|e| e.key.to_string()))
+            .filter_map(|&s| self.entry(s).map(|e| e.key.as_str().to_string()))
             .collect())
     }
 
@@ -287,8 +287,9 @@ impl MemoryTier {
     ) -> Result<Vec<u32>> {
         let mut slots = self.present_slots(ns, now)?;
         slots.retain(|&s| {
-            self.entry(s)
-                .is_some_and(|e| (!fresh_only || e.is_fresh(now)) && pattern.matches(&e.key))
+            self.view(s).is_some_and(|e| {
+                (!fresh_only || e.is_fresh(now)) && pattern.matches(e.hot.key.as_str())
+            })
         });
         Ok(slots)
     }
@@ -296,7 +297,7 @@ impl MemoryTier {
     fn count_fresh(&self, slots: &[u32], now: u64) -> u64 {
         slots
             .iter()
-            .filter(|&&s| self.entry(s).is_some_and(|e| e.is_fresh(now)))
+            .filter(|&&s| self.view(s).is_some_and(|e| e.is_fresh(now)))
             .count() as u64
     }
 

@@ -1,6 +1,12 @@
-//! One stored entry and its weight.
+//! One stored entry, split in two by how often a field is read, and its weight.
+//!
+//! [`Entry`] is what a hit reads: hash, namespace, key (inline when short),
+//! the value's pointer and the TTL deadline, in one 64-byte cache line.
+//! [`EntryCold`] holds what only writes, removals and the rarer idle and
+//! stale-window entries need; it lives in a parallel vector indexed by slot.
 
 use crate::memory::namespaces::Ns;
+use crate::memory::slot_key::SlotKey;
 use crate::memory::tags::TagId;
 
 /// "No deadline" for `expires_at`.
@@ -11,7 +17,9 @@ pub(crate) const NEVER: u64 = u64::MAX;
 /// queue's share, and allocator headers of the key and value blocks.
 /// `tests/memory_accounting.rs` counts the real heap bytes with a counting
 /// allocator and checks the charge covers them; on x86_64 the bookkeeping
-/// measured 225-237 bytes per entry (wasm32 has 4-byte pointers, so less).
+/// measured 188-192 bytes per entry with inline keys (a key over
+/// `INLINE_KEY_BYTES` adds its own heap block: up to ~31 bytes of header and
+/// rounding), and wasm32 has 4-byte pointers, so less.
 pub const ENTRY_OVERHEAD: u64 = 256;
 /// Bytes charged per tag an entry carries, on top of the tag name's length:
 /// the tag's slab cell, its member set and name-table cell, and the id the
@@ -19,17 +27,27 @@ pub const ENTRY_OVERHEAD: u64 = 256;
 /// over-counted rather than under (`tests/memory_accounting.rs` checks it).
 pub const TAG_OVERHEAD: u64 = 192;
 
+/// The hot part of an entry: everything a fresh hit reads, one cache line.
 #[derive(Debug)]
+#[repr(align(64))]
 pub(crate) struct Entry {
-    pub key: Box<str>,
+    pub hash: u64,
+    pub key: SlotKey,
     /// The value as stored: deflated when `compressed`.
     pub stored: Box<[u8]>,
-    pub hash: u64,
-    pub ns: Ns,
-    pub compressed: bool,
-    pub weight: u64,
     /// Absolute deadline from the TTL, or [`NEVER`].
     pub expires_at: u64,
+    pub ns: Ns,
+    pub compressed: bool,
+    /// The cold part has an idle time or a stale window, so the deadlines
+    /// need it; without either, `expires_at` alone decides.
+    pub needs_cold: bool,
+}
+
+/// The cold part of an entry.
+#[derive(Debug, Default)]
+pub(crate) struct EntryCold {
+    pub weight: u64,
     /// Time-to-idle in ms; 0 means none.
     pub idle_ms: u64,
     /// How long the entry is kept after it stops being fresh, for
@@ -39,27 +57,50 @@ pub(crate) struct Entry {
     pub tags: Box<[TagId]>,
 }
 
-impl Entry {
+impl EntryCold {
+    pub(crate) fn needs_deadlines(&self) -> bool {
+        self.idle_ms != 0 || self.stale_ms != 0
+    }
+}
+
+/// An entry's two parts, for the deadline arithmetic.
+#[derive(Clone, Copy)]
+pub(crate) struct EntryRef<'a> {
+    pub hot: &'a Entry,
+    pub cold: Option<&'a EntryCold>,
+}
+
+impl EntryRef<'_> {
+    fn cold(&self) -> Option<&EntryCold> {
+        self.cold.filter(|_| self.hot.needs_cold)
+    }
+
     /// When the entry stops being fresh: the earliest of the TTL and idle deadlines.
+    #[inline]
     pub(crate) fn fresh_until(&self) -> u64 {
-        if self.idle_ms == 0 {
-            self.expires_at
-        } else {
-            self.expires_at
-                .min(self.last_access.saturating_add(self.idle_ms))
+        match self.cold() {
+            Some(cold) if cold.idle_ms != 0 => self
+                .hot
+                .expires_at
+                .min(cold.last_access.saturating_add(cold.idle_ms)),
+            _ => self.hot.expires_at,
         }
     }
 
     /// When the entry is dropped: the end of its stale window.
+    #[inline]
     pub(crate) fn keep_until(&self) -> u64 {
-        self.fresh_until().saturating_add(self.stale_ms)
+        let stale_ms = self.cold().map_or(0, |c| c.stale_ms);
+        self.fresh_until().saturating_add(stale_ms)
     }
 
+    #[inline]
     pub(crate) fn is_fresh(&self, now: u64) -> bool {
         now < self.fresh_until()
     }
 
     /// Past its stale window too: must never be returned again.
+    #[inline]
     pub(crate) fn is_gone(&self, now: u64) -> bool {
         now >= self.keep_until()
     }
@@ -77,4 +118,62 @@ pub(crate) fn weight_of(
         .saturating_add(ENTRY_OVERHEAD)
         .saturating_add((tag_count as u64).saturating_mul(TAG_OVERHEAD))
         .saturating_add(tag_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hot_part_is_one_cache_line() {
+        assert_eq!(std::mem::align_of::<Entry>(), 64);
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(std::mem::size_of::<Option<Entry>>(), 64);
+    }
+
+    fn entry(expires_at: u64, needs_cold: bool) -> Entry {
+        Entry {
+            hash: 1,
+            key: SlotKey::new("k"),
+            stored: Box::from(&b"v"[..]),
+            expires_at,
+            ns: Ns::DEFAULT,
+            compressed: false,
+            needs_cold,
+        }
+    }
+
+    #[test]
+    fn deadlines_read_the_cold_part_only_when_flagged() {
+        let cold = EntryCold {
+            idle_ms: 10,
+            stale_ms: 5,
+            last_access: 100,
+            ..EntryCold::default()
+        };
+        let plain = entry(1_000, false);
+        let view = EntryRef {
+            hot: &plain,
+            cold: Some(&cold),
+        };
+        assert_eq!((view.fresh_until(), view.keep_until()), (1_000, 1_000));
+        let flagged = entry(1_000, true);
+        let view = EntryRef {
+            hot: &flagged,
+            cold: Some(&cold),
+        };
+        assert_eq!((view.fresh_until(), view.keep_until()), (110, 115));
+        assert!(view.is_fresh(109) && !view.is_fresh(110));
+        assert!(!view.is_gone(114) && view.is_gone(115));
+        let stale_only = EntryCold {
+            stale_ms: 7,
+            ..EntryCold::default()
+        };
+        assert!(stale_only.needs_deadlines() && !EntryCold::default().needs_deadlines());
+        let view = EntryRef {
+            hot: &flagged,
+            cold: Some(&stale_only),
+        };
+        assert_eq!((view.fresh_until(), view.keep_until()), (1_000, 1_007));
+    }
 }

@@ -8,6 +8,7 @@ mod growth;
 pub(crate) mod links;
 mod namespaces;
 pub mod policy;
+mod slot_key;
 mod stats;
 mod tags;
 mod tier;

@@ -23,9 +23,10 @@ use crate::codec::compress::{decompress, maybe_compress};
 use crate::error::{CacheError, Result};
 use crate::key::validate_key;
 use crate::memory::config::{MAX_TAG_BYTES, MemoryConfig, SetOptions};
-use crate::memory::entry::{Entry, NEVER, weight_of};
+use crate::memory::entry::{Entry, EntryCold, EntryRef, NEVER, weight_of};
 use crate::memory::namespaces::{Namespaces, Ns};
 use crate::memory::policy::{Capacity, Policy};
+use crate::memory::slot_key::SlotKey;
 use crate::memory::stats::{Freshness, Removal, RemovalCause, RemovalListener, Stats};
 use crate::memory::tags::Tags;
 use crate::memory::wheel::ExpiryWheel;
@@ -41,7 +42,10 @@ pub struct MemoryTier {
     clock: Box<dyn Clock>,
     hasher: DefaultHashBuilder,
     table: HashTable<u32>,
+    /// The hot part of each entry (one cache line); `None` for a free slot.
     slots: Vec<Option<Entry>>,
+    /// The cold part, same index; default for a free slot.
+    cold: Vec<EntryCold>,
     free: Vec<u32>,
     pub(crate) len: u64,
     pub(crate) bytes: u64,
@@ -87,6 +91,7 @@ impl MemoryTier {
             hasher: DefaultHashBuilder::default(),
             table: HashTable::new(),
             slots: Vec::new(),
+            cold: Vec::new(),
             free: Vec::new(),
             len: 0,
             bytes: 0,
@@ -154,14 +159,34 @@ impl MemoryTier {
         self.hasher.hash_one((ns.0, key))
     }
 
+    /// The hot part of a live slot.
+    #[inline]
     pub(crate) fn entry(&self, slot: u32) -> Option<&Entry> {
         self.slots.get(slot as usize).and_then(Option::as_ref)
     }
 
-    pub(crate) fn entry_mut(&mut self, slot: u32) -> Option<&mut Entry> {
-        self.slots.get_mut(slot as usize).and_then(Option::as_mut)
+    /// Both parts of a live slot; the cold one is read only if the deadlines need it.
+    #[inline]
+    pub(crate) fn view(&self, slot: u32) -> Option<EntryRef<'_>> {
+        let hot = self.entry(slot)?;
+        Some(EntryRef {
+            hot,
+            cold: self.cold.get(slot as usize),
+        })
     }
 
+    /// The cold part of a live slot.
+    pub(crate) fn cold(&self, slot: u32) -> Option<&EntryCold> {
+        self.entry(slot)?;
+        self.cold.get(slot as usize)
+    }
+
+    fn cold_mut(&mut self, slot: u32) -> Option<&mut EntryCold> {
+        self.entry(slot)?;
+        self.cold.get_mut(slot as usize)
+    }
+
+    #[inline]
     pub(crate) fn find(&self, ns: Ns, key: &str, hash: u64) -> Option<u32> {
         let slots = &self.slots;
         self.table
@@ -169,22 +194,31 @@ impl MemoryTier {
                 slots
                     .get(slot as usize)
                     .and_then(Option::as_ref)
-                    .is_some_and(|e| e.hash == hash && e.ns == ns && &*e.key == key)
+                    .is_some_and(|e| e.hash == hash && e.ns == ns && e.key.matches(key))
             })
             .copied()
     }
 
     /// Checks the namespace and key, reclaims a little expired work, and finds
     /// the slot for `key`, fresh or stale; a gone entry found here is removed.
+    #[inline]
     pub(crate) fn lookup(&mut self, ns: Ns, key: &str, now: u64) -> Result<(u64, Option<u32>)> {
         self.namespaces.check(ns)?;
-        // Before any reclaiming: a refused call must leave the tier unchanged.
-        validate_key(key, self.config.max_key_bytes)?;
-        self.reclaim_expired(now, RECLAIM_BUDGET);
         let hash = self.hash(ns, key);
-        let slot = self.find(ns, key, hash);
+        let mut slot = self.find(ns, key, hash);
+        // A stored key was valid when written (the limit never changes), so
+        // only a miss needs the check; still before any reclaiming, since a
+        // refused call must leave the tier unchanged.
+        if slot.is_none() {
+            validate_key(key, self.config.max_key_bytes)?;
+        }
+        if !self.wheel.is_quiet(now) {
+            self.reclaim_expired(now, RECLAIM_BUDGET);
+            // Reclaiming only frees slots: the one found is still this key's, or empty.
+            slot = slot.filter(|&s| self.entry(s).is_some());
+        }
         match slot {
-            Some(slot) if self.entry(slot).is_some_and(|e| e.is_gone(now)) => {
+            Some(slot) if self.view(slot).is_some_and(|e| e.is_gone(now)) => {
                 self.remove_slot(slot, RemovalCause::Expired, true);
                 Ok((hash, None))
             }
@@ -202,11 +236,12 @@ impl MemoryTier {
         let (hash, slot) = self.lookup(ns, key, now)?;
         Ok((
             hash,
-            slot.filter(|&s| self.entry(s).is_some_and(|e| e.is_fresh(now))),
+            slot.filter(|&s| self.view(s).is_some_and(|e| e.is_fresh(now))),
         ))
     }
 
     /// The value of a live slot, decompressed when needed.
+    #[inline]
     pub(crate) fn value_of(&self, slot: u32) -> Result<Cow<'_, [u8]>> {
         let entry = self
             .entry(slot)
@@ -226,13 +261,15 @@ impl MemoryTier {
     }
 
     /// Records a read of a live slot: promotion and the idle clock.
+    #[inline]
     pub(crate) fn touch_slot(&mut self, slot: u32, now: u64) {
         self.policy.access(slot);
-        // Only idle expiry reads `last_access`; leave the cache line clean otherwise.
-        if let Some(entry) = self.entry_mut(slot)
-            && entry.idle_ms != 0
+        // Only idle expiry reads `last_access`; leave the cold part alone otherwise.
+        if self.entry(slot).is_some_and(|e| e.needs_cold)
+            && let Some(cold) = self.cold.get_mut(slot as usize)
+            && cold.idle_ms != 0
         {
-            entry.last_access = now;
+            cold.last_access = now;
         }
     }
 
@@ -273,7 +310,7 @@ impl MemoryTier {
     ) -> Result<Option<(Cow<'_, [u8]>, Freshness)>> {
         let now = self.now();
         let (hash, slot) = self.lookup(ns, key, now)?;
-        let found = slot.and_then(|s| self.entry(s).map(|e| (s, e.is_fresh(now), e.fresh_until())));
+        let found = slot.and_then(|s| self.view(s).map(|e| (s, e.is_fresh(now), e.fresh_until())));
         let freshness = match found {
             Some((_, true, _)) => Freshness::Fresh,
             Some((_, false, fresh_until)) if now.saturating_sub(fresh_until) < max_stale_ms => {
@@ -406,28 +443,37 @@ impl MemoryTier {
             None => {
                 let len = self.slots.len() + 1;
                 crate::memory::growth::reserve_for(&mut self.slots, len);
+                crate::memory::growth::reserve_for(&mut self.cold, len);
                 self.slots.push(None);
+                self.cold.push(EntryCold::default());
                 (self.slots.len() - 1) as u32
             }
         };
         let tags = self
             .tags
             .attach(p.ns, slot, p.tags.as_deref().unwrap_or_default());
-        let entry = Entry {
-            key: Box::from(p.key),
-            stored: p.stored,
-            hash: p.hash,
-            ns: p.ns,
-            compressed: p.compressed,
+        let cold = EntryCold {
             weight: p.weight,
-            expires_at: p.expires_at,
             idle_ms: p.idle_ms,
             stale_ms: p.stale_ms,
             last_access: now,
             tags,
         };
-        if let Some(cell) = self.slots.get_mut(slot as usize) {
+        let entry = Entry {
+            hash: p.hash,
+            key: SlotKey::new(p.key),
+            stored: p.stored,
+            expires_at: p.expires_at,
+            ns: p.ns,
+            compressed: p.compressed,
+            needs_cold: cold.needs_deadlines(),
+        };
+        if let (Some(cell), Some(cold_cell)) = (
+            self.slots.get_mut(slot as usize),
+            self.cold.get_mut(slot as usize),
+        ) {
             *cell = Some(entry);
+            *cold_cell = cold;
         }
         let slots = &self.slots;
         self.table.insert_unique(p.hash, slot, |&s| {
@@ -438,7 +484,12 @@ impl MemoryTier {
         });
         self.namespaces.add(p.ns, slot);
         self.policy.insert(slot, p.hash, p.weight);
-        self.arm_timer(slot);
+        // A free slot has no timer (see `remove_slot`): only a deadline needs one.
+        if let Some(at) = self.view(slot).map(|e| e.keep_until())
+            && at != NEVER
+        {
+            self.wheel.schedule(slot, at);
+        }
         self.len += 1;
         self.bytes = self.bytes.saturating_add(p.weight);
         slot
@@ -447,26 +498,30 @@ impl MemoryTier {
     fn overwrite(&mut self, slot: u32, p: Prepared<'_>, now: u64) {
         let new_tags = p.tags.map(|names| {
             let old = self
-                .entry_mut(slot)
-                .map(|e| std::mem::take(&mut e.tags))
+                .cold_mut(slot)
+                .map(|c| std::mem::take(&mut c.tags))
                 .unwrap_or_default();
             self.tags.detach(slot, &old);
             self.tags.attach(p.ns, slot, &names)
         });
-        let Some(entry) = self.entry_mut(slot) else {
+        let (Some(Some(entry)), Some(cold)) = (
+            self.slots.get_mut(slot as usize),
+            self.cold.get_mut(slot as usize),
+        ) else {
             return;
         };
-        let old_weight = entry.weight;
+        let old_weight = cold.weight;
+        cold.weight = p.weight;
+        cold.idle_ms = p.idle_ms;
+        cold.stale_ms = p.stale_ms;
+        cold.last_access = now;
+        if let Some(tags) = new_tags {
+            cold.tags = tags;
+        }
         entry.stored = p.stored;
         entry.compressed = p.compressed;
-        entry.weight = p.weight;
         entry.expires_at = p.expires_at;
-        entry.idle_ms = p.idle_ms;
-        entry.stale_ms = p.stale_ms;
-        entry.last_access = now;
-        if let Some(tags) = new_tags {
-            entry.tags = tags;
-        }
+        entry.needs_cold = cold.needs_deadlines();
         self.bytes = self
             .bytes
             .saturating_sub(old_weight)
@@ -477,18 +532,22 @@ impl MemoryTier {
 
     /// Changes the deadlines of a live slot and re-arms its timer.
     pub(crate) fn set_deadlines(&mut self, slot: u32, expires_at: u64, idle_ms: u64, now: u64) {
-        let Some(entry) = self.entry_mut(slot) else {
+        let (Some(Some(entry)), Some(cold)) = (
+            self.slots.get_mut(slot as usize),
+            self.cold.get_mut(slot as usize),
+        ) else {
             return;
         };
+        cold.idle_ms = idle_ms;
+        cold.last_access = now;
         entry.expires_at = expires_at;
-        entry.idle_ms = idle_ms;
-        entry.last_access = now;
+        entry.needs_cold = cold.needs_deadlines();
         self.arm_timer(slot);
     }
 
     /// Schedules the slot's removal at the end of its stale window, if any.
     fn arm_timer(&mut self, slot: u32) {
-        match self.entry(slot).map(Entry::keep_until) {
+        match self.view(slot).map(|e| e.keep_until()) {
             Some(NEVER) | None => self.wheel.cancel(slot),
             Some(at) => self.wheel.schedule(slot, at),
         }
@@ -502,7 +561,7 @@ impl MemoryTier {
         let Some(slot) = self.lookup(ns, key, now)?.1 else {
             return Ok(false);
         };
-        let was_fresh = self.entry(slot).is_some_and(|e| e.is_fresh(now));
+        let was_fresh = self.view(slot).is_some_and(|e| e.is_fresh(now));
         self.remove_slot(slot, RemovalCause::Explicit, true);
         self.stats.deletes = self.stats.deletes.saturating_add(1);
         Ok(was_fresh)
@@ -511,26 +570,38 @@ impl MemoryTier {
     /// Drops a slot's entry from every index. `in_policy` is false when the
     /// policy already detached it (it chose it as a victim).
     pub(crate) fn remove_slot(&mut self, slot: u32, cause: RemovalCause, in_policy: bool) {
+        let Some(keep_until) = self.view(slot).map(|e| e.keep_until()) else {
+            return;
+        };
         let Some(entry) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
             return;
         };
+        let cold = self
+            .cold
+            .get_mut(slot as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
         if let Ok(found) = self.table.find_entry(entry.hash, |&s| s == slot) {
             found.remove();
         }
         if in_policy {
             self.policy.remove(slot);
         }
-        self.wheel.cancel(slot);
+        // Only a finite deadline is ever scheduled (`arm_timer`); skipping
+        // the wheel otherwise saves a cache miss on every eviction.
+        if keep_until != NEVER {
+            self.wheel.cancel(slot);
+        }
         self.namespaces.remove(entry.ns, slot);
-        self.tags.detach(slot, &entry.tags);
+        self.tags.detach(slot, &cold.tags);
         self.len = self.len.saturating_sub(1);
-        self.bytes = self.bytes.saturating_sub(entry.weight);
+        self.bytes = self.bytes.saturating_sub(cold.weight);
         self.free.push(slot);
         self.stats.count_removal(cause);
         if let Some(listener) = self.listener.as_mut() {
             listener(&Removal {
                 ns: entry.ns,
-                key: &entry.key,
+                key: entry.key.as_str(),
                 cause,
             });
         }
@@ -552,8 +623,8 @@ impl MemoryTier {
             }
         }
         for slot in set_aside {
-            if let Some(entry) = self.entry(slot) {
-                let (hash, weight) = (entry.hash, entry.weight);
+            if let (Some(entry), Some(cold)) = (self.entry(slot), self.cold(slot)) {
+                let (hash, weight) = (entry.hash, cold.weight);
                 self.policy.insert(slot, hash, weight);
             }
         }
@@ -566,7 +637,7 @@ impl MemoryTier {
         due.clear();
         let more = self.wheel.expire(now, budget, &mut due);
         for &slot in &due {
-            match self.entry(slot).map(Entry::keep_until) {
+            match self.view(slot).map(|e| e.keep_until()) {
                 Some(at) if at <= now => {
                     self.remove_slot(slot, RemovalCause::Expired, true);
                 }
@@ -599,6 +670,7 @@ impl MemoryTier {
         // Without a listener, drop everything at once instead of entry by entry.
         self.table.clear();
         self.slots.clear();
+        self.cold.clear();
         self.free.clear();
         self.policy.clear();
         let now = self.now();
@@ -615,10 +687,10 @@ impl MemoryTier {
     pub(crate) fn present_slots(&mut self, ns: Ns, now: u64) -> Result<Vec<u32>> {
         self.namespaces.check(ns)?;
         let mut present = self.namespaces.members(ns);
-        present.retain(|&slot| self.entry(slot).is_some_and(|e| !e.is_gone(now)));
+        present.retain(|&slot| self.view(slot).is_some_and(|e| !e.is_gone(now)));
         if present.len() as u32 != self.namespaces.len_of(ns) {
             for slot in self.namespaces.members(ns) {
-                if self.entry(slot).is_some_and(|e| e.is_gone(now)) {
+                if self.view(slot).is_some_and(|e| e.is_gone(now)) {
                     self.remove_slot(slot, RemovalCause::Expired, true);
                 }
             }
@@ -628,12 +700,21 @@ impl MemoryTier {
 
     /// Checks every structural invariant; for tests and fuzzing.
     pub fn validate(&self) -> core::result::Result<(), String> {
-        let live: Vec<(u32, &Entry)> = self
-            .slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| e.as_ref().map(|e| (i as u32, e)))
+        let live: Vec<(u32, EntryRef<'_>)> = (0..self.slots.len() as u32)
+            .filter_map(|i| self.view(i).map(|e| (i, e)))
             .collect();
+        if let Some(free) = (0..self.slots.len() as u32)
+            .find(|&i| self.entry(i).is_none() && self.wheel.scheduled_at(i).is_some())
+        {
+            return Err(format!("free slot {free} has a timer"));
+        }
+        if self.cold.len() != self.slots.len() {
+            return Err(format!(
+                "{} cold parts for {} slots",
+                self.cold.len(),
+                self.slots.len()
+            ));
+        }
         if live.len() as u64 != self.len {
             return Err(format!("len {} but {} live slots", self.len, live.len()));
         }
@@ -644,7 +725,11 @@ impl MemoryTier {
                 self.len
             ));
         }
-        let bytes: u64 = live.iter().map(|(_, e)| e.weight).sum();
+        let bytes: u64 = live
+            .iter()
+            .filter_map(|(_, e)| e.cold)
+            .map(|c| c.weight)
+            .sum();
         if bytes != self.bytes {
             return Err(format!("bytes {} but entries weigh {bytes}", self.bytes));
         }
@@ -654,21 +739,36 @@ impl MemoryTier {
                 self.len, self.bytes
             ));
         }
-        for (slot, entry) in &live {
-            if self.find(entry.ns, &entry.key, entry.hash) != Some(*slot) {
-                return Err(format!("slot {slot} ({}) not found by key", entry.key));
+        for (slot, view) in &live {
+            let (entry, Some(cold)) = (view.hot, view.cold) else {
+                return Err(format!("slot {slot} has no cold part"));
+            };
+            if self.find(entry.ns, entry.key.as_str(), entry.hash) != Some(*slot) {
+                return Err(format!(
+                    "slot {slot} ({}) not found by key",
+                    entry.key.as_str()
+                ));
             }
-            if entry.keep_until() != NEVER && self.wheel.scheduled_at(*slot).is_none() {
-                return Err(format!("slot {slot} expires but has no timer"));
+            if entry.needs_cold != cold.needs_deadlines() {
+                return Err(format!("slot {slot} misreports its idle/stale deadlines"));
             }
-            let tag_bytes = self.tags.name_bytes(&entry.tags);
+            match (view.keep_until(), self.wheel.scheduled_at(*slot)) {
+                (NEVER, Some(_)) => {
+                    return Err(format!("slot {slot} never expires but has a timer"));
+                }
+                (at, None) if at != NEVER => {
+                    return Err(format!("slot {slot} expires but has no timer"));
+                }
+                _ => {}
+            }
+            let tag_bytes = self.tags.name_bytes(&cold.tags);
             let expected = weight_of(
                 entry.key.len(),
                 entry.stored.len(),
-                entry.tags.len(),
+                cold.tags.len(),
                 tag_bytes,
             );
-            if entry.weight != expected {
+            if cold.weight != expected {
                 return Err(format!("slot {slot} has a stale weight"));
             }
         }

@@ -206,6 +206,12 @@ impl ExpiryWheel {
     /// makes progress, and a loop calling until `false` ends. `false` is exact:
     /// nothing due at `now_ms` is left. A zero budget does no work. A `now_ms`
     /// earlier than a previous one fires only overdue slots it has reached.
+    /// True when nothing can be due at `now_ms`: `expire` would do nothing.
+    #[inline]
+    pub(crate) fn is_quiet(&self, now_ms: u64) -> bool {
+        now_ms < self.quiet_until
+    }
+
     pub(crate) fn expire(&mut self, now_ms: u64, budget: usize, out: &mut Vec<u32>) -> bool {
         if now_ms < self.quiet_until {
             return false;

@@ -103,6 +103,7 @@ impl Policy {
     }
 
     /// A hit on a live slot.
+    #[inline]
     pub(crate) fn access(&mut self, slot: u32) {
         match self {
             Policy::Lru(p) => p.access(slot),

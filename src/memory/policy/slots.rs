@@ -30,6 +30,12 @@ impl<T: Copy + Default> SlotVec<T> {
         self.items.get_mut(slot as usize)
     }
 
+    /// Mutable access to a slot already written, without growing (the hit path).
+    #[inline]
+    pub(crate) fn get_existing_mut(&mut self, slot: u32) -> Option<&mut T> {
+        self.items.get_mut(slot as usize)
+    }
+
     pub(crate) fn set(&mut self, slot: u32, value: T) {
         if let Some(item) = self.get_mut(slot) {
             *item = value;
@@ -56,6 +62,11 @@ mod tests {
             *x = 9;
         }
         assert_eq!(v.get(2), 9);
+        assert!(v.get_existing_mut(100).is_none());
+        if let Some(x) = v.get_existing_mut(7) {
+            *x = 4;
+        }
+        assert_eq!(v.get(7), 4);
         v.clear();
         assert_eq!(v.get(7), 0);
     }
