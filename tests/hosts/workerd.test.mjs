@@ -1,4 +1,5 @@
 // The conformance suite in workerd: a fixture Worker that imports 'edgecache'
+// (and 'edgecache/tiered')
 // is bundled the way wrangler bundles (esbuild, conditions workerd/worker/browser,
 // the .wasm kept as a separate CompiledWasm module), run in miniflare, and
 // asked to run every case; one node test per case reports its result.
@@ -15,9 +16,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const fixture = fixtureDir();
 const workerSource = join(fixture, 'worker.mjs');
 writeFileSync(workerSource, `
-import * as lib from 'edgecache';
+import * as memory from 'edgecache';
+import * as tiered from 'edgecache/tiered';
 import { cases } from ${JSON.stringify(join(here, '..', 'conformance', 'cases.mjs'))};
 import { t } from ${JSON.stringify(join(here, '..', 'conformance', 'assert.mjs'))};
+
+// The default entry, with the tiered one as lib.tiered (as load.mjs in Node and Deno).
+const lib = { ...memory, tiered };
 
 export default {
   async fetch() {
