@@ -3,6 +3,8 @@
 // and the argument checks that must happen before anything crosses into wasm.
 
 import { decodeValue, encodeValue } from './codec.js';
+import { decodeTopString } from './value-decoder.js';
+import { CODEC_VERSION, T_TOP_UTF8 } from './value-format.js';
 import { EdgeCacheError } from './errors.js';
 
 // ---------------------------------------------------------------- stored values
@@ -33,6 +35,17 @@ export function decodeStored(bytes) {
   const first = bytes[0];
   if (first === MINUS || (first >= ZERO && first <= NINE)) return parseCounter(bytes);
   return decodeValue(bytes);
+}
+
+/**
+ * decodeStored of `len` bytes at `start` of `mem` (wasm memory: nothing returned
+ * may alias it). A top-level string, the common case, is read in place.
+ */
+export function decodeStoredAt(mem, start, len) {
+  if (len > 2 && mem[start] === CODEC_VERSION && mem[start + 1] === T_TOP_UTF8) {
+    return decodeTopString(mem, start + 2, start + len);
+  }
+  return decodeStored(mem.subarray(start, start + len));
 }
 
 function parseCounter(bytes) {

@@ -20,6 +20,7 @@ import { EdgeCacheError } from './errors.js';
 import { splitWriteBehind } from './write-behind.js';
 import { getOrSet } from './get-or-set.js';
 import { SingleFlight } from './singleflight.js';
+import { WasmScratch } from './wasm-scratch.js';
 
 const MISSING = 0xffffffff;
 
@@ -34,6 +35,8 @@ export class CacheCore {
    */
   constructor(wasm, helpers) {
     this.wasm = wasm;
+    // The fast lane for get/peek/set/getMany over a memory-only core (js/wasm-scratch.js).
+    this.scratch = WasmScratch.fits(wasm) ? new WasmScratch(wasm) : undefined;
     this.durationMs = helpers.durationMs;
     this.flights = new SingleFlight(); // getOrSet loads in flight, keyed by namespace and key
     this.names = new Map(); // namespace id -> name
@@ -135,6 +138,7 @@ export class Cache {
     core.eventListeners?.clear();
     const wasm = core.wasm;
     core.wasm = undefined;
+    core.scratch = undefined;
     try {
       wasm.free();
     } catch (err) {
@@ -149,6 +153,15 @@ export class Cache {
 
   // ---- reads -----------------------------------------------------------
   async get(key) {
+    const scratch = this.#core.scratch;
+    if (scratch !== undefined && typeof key === 'string') {
+      // Memory-only: one synchronous call, the value decoded from wasm memory.
+      try {
+        return scratch.get(this.#ns ?? this.#id(), key, false);
+      } catch (err) {
+        throw toEdgeCacheError(err);
+      }
+    }
     checkKey(key);
     const bytes = await this.#call((w, ns) => w.get(ns, key));
     return bytes === undefined ? undefined : decodeStored(bytes);
@@ -157,6 +170,14 @@ export class Cache {
   /** Like get, without promoting the entry, restarting its idle clock or counting a hit. */
   async peek(key) {
     checkKey(key);
+    const scratch = this.#core.scratch;
+    if (scratch !== undefined) {
+      try {
+        return scratch.get(this.#id(), key, true);
+      } catch (err) {
+        throw toEdgeCacheError(err);
+      }
+    }
     const bytes = await this.#call((w, ns) => w.peek(ns, key));
     return bytes === undefined ? undefined : decodeStored(bytes);
   }
@@ -202,6 +223,14 @@ export class Cache {
   /** Values in the order of `keys`, undefined for misses. */
   async getMany(keys) {
     const list = checkKeys(keys);
+    const scratch = this.#core.scratch;
+    if (scratch !== undefined) {
+      try {
+        return scratch.getMany(this.#id(), list);
+      } catch (err) {
+        throw toEdgeCacheError(err);
+      }
+    }
     // One packed buffer crosses the boundary (see benches/js/boundary.bench.mjs).
     const packed = await this.#call((w, ns) => w.getManyPacked(ns, list));
     const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
@@ -236,6 +265,14 @@ export class Cache {
       const wait = split.behind.waitUntil;
       await this.#call((w, ns) => w.setBehind(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale, wait));
       return;
+    }
+    const scratch = this.#core.scratch;
+    if (scratch !== undefined) {
+      try {
+        return scratch.set(this.#id(), key, bytes, o);
+      } catch (err) {
+        throw toEdgeCacheError(err);
+      }
     }
     // Over a backend this is where the entry landed: 'written' (in L2 too),
     // 'skipped' (breaker open: L1 only) or 'failed' (L2 failed; reported through

@@ -48,6 +48,14 @@ export function decodeValue(bytes) {
   }
 }
 
+/**
+ * The string of a top-level string value whose UTF-8 is bytes[start..end)
+ * (after the version and tag bytes): CORRUPT_DATA if it is not well-formed.
+ */
+export function decodeTopString(bytes, start, end) {
+  return decodeUtf8(bytes.subarray(start, end), 2);
+}
+
 const EMPTY = new Uint8Array(0);
 const EMPTY_VIEW = new DataView(EMPTY.buffer);
 

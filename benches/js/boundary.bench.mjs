@@ -33,6 +33,32 @@ bench('get 4 KiB', N, () => { for (const k of keys) big.get(0, k); });
 bench('set 100 B (key + value copied in)', N, () => { for (const k of keys) raw.set(0, k, value100, undefined, undefined, undefined); });
 bench('set 100 B with ttl "5m" and one tag', N, () => { for (const k of keys) raw.set(0, k, value100, '5m', undefined, ['t']); });
 
+console.log('-- the scratch lane (js/wasm-scratch.js: keys and answers in place in wasm memory)');
+const memory = raw.wasmMemory();
+let mem = new Uint8Array(memory.buffer);
+const inPtr = raw.inputArea(4096);
+function putKey(k) {
+  if (mem.byteLength === 0) mem = new Uint8Array(memory.buffer);
+  for (let i = 0; i < k.length; i++) mem[inPtr + i] = k.charCodeAt(i);
+  return k.length;
+}
+bench('hasFrom-like: getInto, length only (no read)', N, () => { for (const k of keys) raw.getInto(0, putKey(k)); });
+bench('getInto + subarray view of the answer', N, () => {
+  for (const k of keys) {
+    const len = raw.getInto(0, putKey(k));
+    const out = raw.outputArea();
+    if (mem.byteLength === 0) mem = new Uint8Array(memory.buffer);
+    mem.subarray(out, out + len);
+  }
+});
+bench('setFrom 100 B (key + value written in place)', N, () => {
+  for (const k of keys) {
+    const n = putKey(k);
+    mem.set(value100, inPtr + n);
+    raw.setFrom(0, n, 100, undefined, undefined, undefined, undefined);
+  }
+});
+
 console.log('-- batches of 100 keys, per key');
 const batches = [];
 for (let i = 0; i < N; i += 100) batches.push(keys.slice(i, i + 100));

@@ -123,26 +123,37 @@ export function quantile(sorted, q) {
 }
 
 /**
- * Runs `entrants` side by side: one untimed warm-up pass each, then `rounds`
- * timed passes, the order rotated every round. `entrant.run(round)` does one
- * pass (sync or async) and returns the number of operations it did.
- * Returns per-entrant { median, iqr } in ns/op.
+ * Runs `entrants` side by side: a short probe pass and one untimed warm-up pass
+ * each, then `rounds` timed passes, the order rotated every round.
+ * `entrant.run(round, limit)` does one pass (sync or async) of at most `limit`
+ * operations (all of them when undefined) and returns how many it did.
+ * An entrant whose probe is slower than `capNsPerOp` is measured on
+ * `probeOps`-long passes from then on (a full pass could take minutes, e.g.
+ * an O(n) eviction at 1M entries) and flagged `capped`.
+ * Returns per-entrant { median, iqr, capped } in ns/op.
  */
-export async function sideBySide(entrants, rounds) {
-  for (const e of entrants) await e.run(-1);
+export async function sideBySide(entrants, rounds, { capNsPerOp = Infinity, probeOps = 1000 } = {}) {
+  const limits = [];
+  for (const e of entrants) {
+    const start = process.hrtime.bigint();
+    const ops = await e.run(-2, probeOps);
+    const nsPerOp = Number(process.hrtime.bigint() - start) / ops;
+    limits.push(nsPerOp > capNsPerOp ? probeOps : undefined);
+  }
+  for (let i = 0; i < entrants.length; i++) await entrants[i].run(-1, limits[i]);
   const samples = entrants.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < entrants.length; k++) {
       const i = (k + round) % entrants.length;
       const start = process.hrtime.bigint();
-      const ops = await entrants[i].run(round);
+      const ops = await entrants[i].run(round, limits[i]);
       samples[i].push(Number(process.hrtime.bigint() - start) / ops);
     }
   }
-  return samples.map((s) => {
+  return samples.map((s, i) => {
     s.sort((a, b) => a - b);
     const median = quantile(s, 0.5);
-    return { median, iqr: (quantile(s, 0.75) - quantile(s, 0.25)) / median };
+    return { median, iqr: (quantile(s, 0.75) - quantile(s, 0.25)) / median, capped: limits[i] !== undefined };
   });
 }
 

@@ -19,6 +19,7 @@ use crate::bindings::js_args::{
 };
 use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
 use crate::bindings::js_options::read_options;
+use crate::bindings::js_scratch::Scratch;
 use crate::clock::ManualClock;
 use crate::error::{CacheError, Result};
 use crate::memory::{Freshness, MemoryTier, Ns, Remaining, RemovalCause, SetOptions};
@@ -34,6 +35,8 @@ pub struct WasmCache {
     now: Option<Function>,
     removals: Rc<RefCell<Vec<Queued>>>,
     listener: RefCell<Option<Function>>,
+    /// The areas of the fast lane (js_scratch.rs).
+    pub(crate) scratch: Scratch,
 }
 
 #[wasm_bindgen]
@@ -49,6 +52,7 @@ impl WasmCache {
             now: host.now,
             removals: Rc::new(RefCell::new(Vec::new())),
             listener: RefCell::new(None),
+            scratch: Scratch::default(),
         };
         cache.tick()?;
         Ok(cache)
@@ -369,8 +373,14 @@ impl WasmCache {
 
     /// Runs one core call: clock first, then the borrow, then removals.
     fn call<T>(&self, f: impl FnOnce(&mut MemoryTier) -> Result<T>) -> JsResult<T> {
+        let result = self.run(f);
+        self.finish(result)
+    }
+
+    /// The clock, then the core call under the borrow; removals stay queued.
+    pub(crate) fn run<T>(&self, f: impl FnOnce(&mut MemoryTier) -> Result<T>) -> JsResult<T> {
         self.tick()?;
-        let result = match self.tier.try_borrow_mut() {
+        js(match self.tier.try_borrow_mut() {
             Ok(mut tier) => f(&mut tier),
             // Unreachable by construction (no JS runs during a borrow), but a
             // panic would kill the whole isolate, so it is an error instead.
@@ -378,9 +388,23 @@ impl WasmCache {
                 what: "re-entrant calls into one cache",
                 limit: 1,
             }),
-        };
+        })
+    }
+
+    /// Delivers the removals a call queued, then hands its result on.
+    pub(crate) fn finish<T>(&self, result: JsResult<T>) -> JsResult<T> {
         self.deliver_removals();
-        js(result)
+        result
+    }
+
+    /// Whether a call left removals for a listener.
+    pub(crate) fn removals_pending(&self) -> bool {
+        self.removals.try_borrow().is_ok_and(|q| !q.is_empty())
+    }
+
+    /// Whether time comes from a user `now` function (user JS) rather than `Date.now`.
+    pub(crate) fn has_host_clock(&self) -> bool {
+        self.now.is_some()
     }
 
     /// Hands queued removals to the JS listener, after the borrow is released.
@@ -402,7 +426,7 @@ impl WasmCache {
 }
 
 /// The options of one write.
-fn write_options<'a>(
+pub(crate) fn write_options<'a>(
     ttl: &JsValue,
     idle: &JsValue,
     tags: &'a [&'a str],

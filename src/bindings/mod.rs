@@ -23,6 +23,8 @@ mod js_error;
 mod js_functions;
 #[cfg(feature = "js")]
 mod js_options;
+#[cfg(feature = "js")]
+mod js_scratch;
 #[cfg(feature = "js-tiered")]
 mod js_tiered;
 #[cfg(feature = "js-tiered")]
