@@ -1,6 +1,9 @@
-// The public API, built once per host from the initialised wasm-bindgen glue.
-// Each entry point (entry/node.js, entry/deno.js, entry/workerd.js) loads the
-// .wasm its own way, then re-exports what makeApi returns.
+// The public API, built once per wasm build from its wasm-bindgen glue:
+// memory.js ('edgecache', memory tier only) and tiered.js ('edgecache/tiered',
+// with backends). The entry points (entry/*.js, entry/tiered/*.js) load each
+// build's .wasm the way their host needs and re-export one of those two.
+// makeApi touches no wasm export until called, so an entry may initialise the
+// glue after importing memory.js / tiered.js.
 
 import { Cache, CacheCore } from './cache.js';
 import { EdgeCacheError, ErrorCode, isEdgeCacheError } from './errors.js';
@@ -11,9 +14,15 @@ import { makeDecorators } from './decorators.js';
 // Options handled here; every other name goes to the wasm core, which refuses unknown ones.
 const JS_OPTIONS = new Set(['namespace', ...TIERED_OPTIONS]);
 
+// Why a backend fails on the default entry: that build holds no tiered code.
+const NO_TIERED = "option `backend` needs the tiered build: import { createCache } from 'edgecache/tiered' "
+  + "(the default 'edgecache' entry holds the memory tier only, to keep its .wasm small)";
+
 /**
- * @param {{ WasmCache: Function, argsKey: Function, durationMs: Function }} glue the
- *   wasm-bindgen module, already initialised
+ * @param {{ WasmCache: Function, WasmTieredCache?: Function, argsKey: Function,
+ *   durationMs: Function, initSync: Function }} glue the wasm-bindgen module
+ *   (initialised before any returned function is called); WasmTieredCache only
+ *   in the tiered build
  */
 export function makeApi(glue) {
   const { WasmCache, WasmTieredCache, durationMs } = glue;
@@ -38,6 +47,9 @@ export function makeApi(glue) {
     if (typeof namespace !== 'string') {
       throw new EdgeCacheError('INVALID_OPTION', 'invalid option `namespace`: expected a string');
     }
+    if (options.backend !== undefined && WasmTieredCache === undefined) {
+      throw new EdgeCacheError('INVALID_OPTION', NO_TIERED);
+    }
     let wasm;
     try {
       // With a backend: the tiered cache (L1 here, L2 the adapter's service).
@@ -52,6 +64,10 @@ export function makeApi(glue) {
     return new Cache(new CacheCore(wasm, { durationMs }), namespace);
   }
 
+  /** Bytes of wasm linear memory now (it grows, never shrinks): for soak and load tests. */
+  // Once initialised, initSync() returns the instance's exports without reloading.
+  const wasmMemoryBytes = () => glue.initSync().memory.buffer.byteLength;
+
   const decorators = makeDecorators({ createCache, argsKey: glue.argsKey });
-  return { createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError, ...decorators };
+  return { createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError, wasmMemoryBytes, ...decorators };
 }

@@ -42,7 +42,12 @@ export interface CacheOptions {
   now?: () => number;
 
   // ---- with a backend (L2): tiered caching ----
-  /** An adapter from 'edgecache/adapters' (cloudflareKV, denoKV, redisHttp, memoryBackend, ...). */
+  // Only through 'edgecache/tiered': the default 'edgecache' build holds the
+  // memory tier alone, and its createCache throws INVALID_OPTION for `backend`.
+  /**
+   * An adapter from 'edgecache/adapters' (cloudflareKV, denoKV, redisHttp, memoryBackend, ...).
+   * Import createCache from 'edgecache/tiered' to use one: 'edgecache' rejects it (INVALID_OPTION).
+   */
   backend?: import('./adapters.js').BackendAdapter;
   /** Where write-behind writes go (a Worker's ctx.waitUntil, bound, or ctx). */
   waitUntil?: WaitUntil;

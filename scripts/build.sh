@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the wasm core (feature `js`), wasm-bindgen
-# `--target web` glue, wasm-opt -Oz, the JS layer and the package templates.
-# Idempotent; fails loudly. Prints the .wasm size raw and gzipped.
+# Builds the npm package into pkg/: two wasm modules, each through cargo,
+# wasm-bindgen `--target web` and wasm-opt -Oz (build_module below):
+#   edgecache_bg.wasm + edgecache.js                the memory tier (feature `js`),
+#                                                    behind 'edgecache'
+#   edgecache_tiered_bg.wasm + edgecache_tiered.js  plus backends (feature `js-tiered`),
+#                                                    behind 'edgecache/tiered'
+# then the JS layer and the package templates. Idempotent and quick when built
+# (EDGECACHE_REBUILD=1 forces the modules); fails loudly. Prints both sizes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,17 +32,17 @@ fi
 # ~7 KB larger in the wasm, and argsKey / long-key hashing inputs are short.
 # Only this target's flags are touched, so native and component builds keep theirs.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} --cfg sha2_backend_soft=\"compact\""
-cargo build --release --target wasm32-unknown-unknown --features js
 RAW_WASM="$TARGET_DIR/wasm32-unknown-unknown/release/edgecache.wasm"
-
+# Finished modules (glue + optimised .wasm) are kept here between runs.
+MODULES="$TARGET_DIR/npm-modules"
+mkdir -p "$MODULES"
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
-"$WASM_BINDGEN" --target web --remove-name-section --remove-producers-section \
-  --out-dir "$STAGE" "$RAW_WASM"
 
-# Enable exactly the features rustc recorded in the module's target_features
-# section (never --all-features: that emits stringref, which Node 20 rejects).
-FEATURES="$(node -e '
+# The features rustc recorded in a module's target_features section, as
+# wasm-opt flags (never --all-features: that emits stringref, which Node 20 rejects).
+wasm_opt_features() {
+  node -e '
   const d = require("fs").readFileSync(process.argv[1]);
   let i = 8;
   const leb = () => { let r = 0, s = 0, b; do { b = d[i++]; r |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return r; };
@@ -59,22 +64,49 @@ FEATURES="$(node -e '
   }
   if (out.length === 0) { console.error("no target_features section"); process.exit(1); }
   console.log(out.join(" "));
-' "$STAGE/edgecache_bg.wasm")"
-# shellcheck disable=SC2086
-# --converge repeats -Oz until it stops shrinking (~300 bytes more).
-"$BIN/wasm-opt" -Oz --converge --mvp-features $FEATURES --strip-target-features \
-  -o "$STAGE/edgecache_bg.opt.wasm" "$STAGE/edgecache_bg.wasm"
-mv "$STAGE/edgecache_bg.opt.wasm" "$STAGE/edgecache_bg.wasm"
+' "$1"
+}
+
+# build_module FEATURE NAME: cargo (feature FEATURE) -> wasm-bindgen --target web
+# -> wasm-opt -Oz, leaving $MODULES/NAME.js and $MODULES/NAME_bg.wasm. Skipped
+# while those are newer than every input: both builds share cargo's output file,
+# so cargo would otherwise recompile the crate at each feature switch.
+build_module() {
+  local feature="$1" name="$2"
+  local wasm="$MODULES/${name}_bg.wasm"
+  if [ -f "$wasm" ] && [ -f "$MODULES/$name.js" ] && [ -z "${EDGECACHE_REBUILD:-}" ] \
+    && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh -newer "$wasm" -type f -print -quit)" ]; then
+    return
+  fi
+  cargo build --release --target wasm32-unknown-unknown --features "$feature"
+  local stage="$STAGE/$name"
+  mkdir -p "$stage"
+  "$WASM_BINDGEN" --target web --remove-name-section --remove-producers-section \
+    --out-name "$name" --out-dir "$stage" "$RAW_WASM"
+  local features
+  features="$(wasm_opt_features "$stage/${name}_bg.wasm")"
+  # shellcheck disable=SC2086
+  # --converge repeats -Oz until it stops shrinking (~300 bytes more).
+  "$BIN/wasm-opt" -Oz --converge --mvp-features $features --strip-target-features \
+    -o "$stage/${name}_bg.opt.wasm" "$stage/${name}_bg.wasm"
+  mv "$stage/$name.js" "$MODULES/$name.js"
+  mv "$stage/${name}_bg.opt.wasm" "$wasm"
+}
+
+# The default entry ('edgecache'): the memory tier only, kept small.
+build_module js edgecache
+# 'edgecache/tiered': the same API plus backends (L2, sealing).
+build_module js-tiered edgecache_tiered
 
 # ---- assemble pkg/ ---------------------------------------------------------
 # Replace only what this script makes: pkg/component/ belongs to build-component.sh.
 find "$OUT" -mindepth 1 -maxdepth 1 ! -name component -exec rm -rf {} + 2>/dev/null || true
 mkdir -p "$OUT"
-cp "$STAGE/edgecache.js" "$STAGE/edgecache_bg.wasm" "$OUT/"
+cp "$MODULES"/edgecache.js "$MODULES"/edgecache_bg.wasm "$MODULES"/edgecache_tiered.js "$MODULES"/edgecache_tiered_bg.wasm "$OUT/"
 # The JS layer (tests live in tests/, so everything under js/ ships).
 cp -R js/. "$OUT/"
 cp -R pkg-templates/. "$OUT/"
 
-RAW=$(wc -c <"$OUT/edgecache_bg.wasm")
-GZ=$(gzip -9 -c "$OUT/edgecache_bg.wasm" | wc -c)
-echo "pkg/edgecache_bg.wasm: $RAW bytes raw, $GZ bytes gzip -9 (wasm-opt features: $FEATURES)"
+for wasm in "$OUT"/edgecache_bg.wasm "$OUT"/edgecache_tiered_bg.wasm; do
+  echo "pkg/$(basename "$wasm"): $(wc -c <"$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9"
+done

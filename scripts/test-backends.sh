@@ -14,7 +14,7 @@ ensure_built
 make_fixture
 
 cat >"$FIXTURE/load.mjs" <<'JS'
-import * as core from 'edgecache';
+import * as core from 'edgecache/tiered';
 import * as adapters from 'edgecache/adapters';
 export default { ...core, ...adapters };
 JS

@@ -10,10 +10,12 @@ ensure_npm_tools
 ensure_built
 make_fixture
 
-# What a user writes: a bare import, resolved through the exports map.
+# What a user writes: bare imports, resolved through the exports map. The
+# suites get the default entry, with the tiered one as `lib.tiered`.
 cat >"$FIXTURE/load.mjs" <<'JS'
 import * as lib from 'edgecache';
-export default lib;
+import * as tiered from 'edgecache/tiered';
+export default { ...lib, tiered };
 JS
 
 # ---- the three hosts ------------------------------------------------------------

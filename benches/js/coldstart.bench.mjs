@@ -2,6 +2,8 @@
 //
 //   node benches/js/coldstart.bench.mjs [--runs 21] [--json FILE]
 //
+// Each for both npm builds: the default entry ('edgecache', memory tier only)
+// and 'edgecache/tiered' (with backends).
 // Node and Deno: `runs` fresh processes each run coldstart-child.mjs, which
 // times compile (new WebAssembly.Module), instantiate (initSync) and the first
 // get (createCache + get); medians per phase. Fresh processes, because V8
@@ -9,7 +11,7 @@
 // workerd (through miniflare): compiling wasm at run time is forbidden there
 // and its clocks stand still during a request, so the figure is taken from
 // outside: wall time from `new Miniflare()` to the first response of a fresh
-// Worker that imports edgecache and does createCache + set + get, against
+// Worker that imports edgecache (either entry) and does createCache + set + get, against
 // the same for a Worker that only returns a Response; alternated, medians.
 // The difference is edgecache's cost at Worker start-up (module compile,
 // instantiate, first call), plus the larger bundle workerd has to load.
@@ -36,7 +38,8 @@ const out = { sizes: [], cold: [] };
 
 // ---- sizes -------------------------------------------------------------------
 const sizeRows = [];
-for (const [label, rel] of [['npm package (pkg/edgecache_bg.wasm)', 'pkg/edgecache_bg.wasm'],
+for (const [label, rel] of [['npm default entry (pkg/edgecache_bg.wasm)', 'pkg/edgecache_bg.wasm'],
+  ['npm edgecache/tiered (pkg/edgecache_tiered_bg.wasm)', 'pkg/edgecache_tiered_bg.wasm'],
   ['component (pkg/component/edgecache.wasm)', 'pkg/component/edgecache.wasm']]) {
   const path = fileURLToPath(new URL(rel, root));
   if (!existsSync(path)) { sizeRows.push([label, 'not built', '-']); continue; }
@@ -50,11 +53,13 @@ console.log(markdownTable(['file', 'raw bytes', 'gzip -9 bytes'], sizeRows));
 
 // ---- Node and Deno -----------------------------------------------------------
 const child = fileURLToPath(new URL('coldstart-child.mjs', import.meta.url));
-const hosts = [['Node ' + process.version, process.execPath, [child]]];
+const BUILDS = [['default', 'edgecache'], ['tiered', 'edgecache/tiered']];
+const hosts = [];
 const deno = join(scripts, 'node_modules/.bin/deno');
-if (existsSync(deno)) {
-  const v = spawnSync(deno, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
-  hosts.push([v, deno, ['run', '--allow-read', child]]);
+const denoVersion = existsSync(deno) ? spawnSync(deno, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] : null;
+for (const [build, entry] of BUILDS) {
+  hosts.push([`Node ${process.version}, ${entry}`, process.execPath, [child, build]]);
+  if (denoVersion) hosts.push([`${denoVersion}, ${entry}`, deno, ['run', '--allow-read', child, build]]);
 }
 const coldRows = [];
 for (const [label, bin, argv] of hosts) {
@@ -74,8 +79,10 @@ for (const [label, bin, argv] of hosts) {
 try {
   const dir = mkdtempSync(join(tmpdir(), 'edgecache-cold-'));
   cpSync(fileURLToPath(new URL('pkg/', root)), dir, { recursive: true });
-  writeFileSync(join(dir, 'with.js'), `import { createCache } from './entry/workerd.js';
-export default { async fetch() { const c = createCache(); await c.set('k', 1); return new Response(String(await c.get('k'))); } };\n`);
+  const worker = (entry) => `import { createCache } from './entry/${entry}';
+export default { async fetch() { const c = createCache(); await c.set('k', 1); return new Response(String(await c.get('k'))); } };\n`;
+  writeFileSync(join(dir, 'with.js'), worker('workerd.js'));
+  writeFileSync(join(dir, 'with-tiered.js'), worker('tiered/workerd.js'));
   writeFileSync(join(dir, 'without.js'), 'export default { async fetch() { return new Response(String(1)); } };\n');
   const start = async (script) => {
     const t0 = performance.now();
@@ -87,19 +94,25 @@ export default { async fetch() { const c = createCache(); await c.set('k', 1); r
     if (body !== '1') throw new Error(`worker ${script} answered ${body}`);
     return t;
   };
-  const w = [], wo = [];
+  // Alternated (with, without, tiered; then rotated), so drift hits all three alike.
+  const scriptsToRun = ['with.js', 'without.js', 'with-tiered.js'];
+  const times = Object.fromEntries(scriptsToRun.map((s) => [s, []]));
   const n = Math.max(5, Math.floor(RUNS / 2));
   for (let i = 0; i < n; i++) {
-    if (i % 2 === 0) { w.push(await start('with.js')); wo.push(await start('without.js')); }
-    else { wo.push(await start('without.js')); w.push(await start('with.js')); }
+    for (let k = 0; k < scriptsToRun.length; k++) {
+      const script = scriptsToRun[(i + k) % scriptsToRun.length];
+      times[script].push(await start(script));
+    }
   }
   rmSync(dir, { recursive: true, force: true });
-  const mw = median(w), mwo = median(wo);
-  out.cold.push({ host: 'workerd', runs: n, withEdgecache: mw, without: mwo });
-  coldRows.push([`workerd (miniflare ${requireTool('miniflare/package.json').version}): start + first response, with edgecache`,
-    String(n), '', '', '', mw.toFixed(1), '']);
+  const mw = median(times['with.js']), mwo = median(times['without.js']), mwt = median(times['with-tiered.js']);
+  out.cold.push({ host: 'workerd', runs: n, withEdgecache: mw, withTiered: mwt, without: mwo });
+  const mfv = requireTool('miniflare/package.json').version;
+  coldRows.push([`workerd (miniflare ${mfv}): start + first response, with edgecache`, String(n), '', '', '', mw.toFixed(1), '']);
+  coldRows.push(['workerd: same, with edgecache/tiered', String(n), '', '', '', mwt.toFixed(1), '']);
   coldRows.push(['workerd: same, Worker without edgecache', String(n), '', '', '', mwo.toFixed(1), '']);
   coldRows.push(['workerd: difference (edgecache at Worker start)', '', '', '', '', (mw - mwo).toFixed(1), '']);
+  coldRows.push(['workerd: difference (edgecache/tiered at Worker start)', '', '', '', '', (mwt - mwo).toFixed(1), '']);
 } catch (err) {
   coldRows.push([`workerd: failed (${err.message.split('\n')[0]})`, '', '', '', '', '', '']);
 }

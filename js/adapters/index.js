@@ -1,5 +1,5 @@
 // Backend adapters: `import { cloudflareKV, denoKV, redisHttp } from 'edgecache/adapters'`,
-// then createCache({ backend: cloudflareKV(env.CACHE), ... }). Each adapter knows
+// then createCache({ backend: cloudflareKV(env.CACHE), ... }) from 'edgecache/tiered'. Each adapter knows
 // one service: its limits (`caps`) and how its failures are classified.
 export { cloudflareKV } from './cloudflare-kv.js';
 export { denoKV } from './deno-kv.js';

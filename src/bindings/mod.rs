@@ -15,7 +15,7 @@ mod component_tiered_convert;
 mod js;
 #[cfg(feature = "js")]
 mod js_args;
-#[cfg(feature = "js")]
+#[cfg(feature = "js-tiered")]
 mod js_backend;
 #[cfg(feature = "js")]
 mod js_error;
@@ -25,7 +25,7 @@ mod js_functions;
 mod js_options;
 #[cfg(feature = "js")]
 mod js_scratch;
-#[cfg(feature = "js")]
+#[cfg(feature = "js-tiered")]
 mod js_tiered;
-#[cfg(feature = "js")]
+#[cfg(feature = "js-tiered")]
 mod js_tiered_options;

@@ -1,6 +1,6 @@
 // The backend conformance suite in workerd against a real local KV namespace
 // (miniflare `kvNamespaces: ['CACHE']`): a fixture Worker importing
-// 'edgecache' and 'edgecache/adapters' is bundled like wrangler bundles, and
+// 'edgecache/tiered' and 'edgecache/adapters' is bundled like wrangler bundles, and
 // runs every case with cloudflareKV(env.CACHE); one node test per case.
 import { test, after } from 'node:test';
 import { writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const fixture = fixtureDir();
 const workerSource = join(fixture, 'kv-worker.mjs');
 writeFileSync(workerSource, `
-import * as core from 'edgecache';
+import * as core from 'edgecache/tiered';
 import * as adapters from 'edgecache/adapters';
 import { cases } from ${JSON.stringify(join(here, 'cases.mjs'))};
 import { t } from ${JSON.stringify(join(here, '..', 'conformance', 'assert.mjs'))};

@@ -19,9 +19,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createCache, isEdgeCacheError } from '../../pkg/entry/node.js';
-// The same module instance entry/node.js initialised: the wasm classes themselves.
-import { WasmTieredCache } from '../../pkg/edgecache.js';
+import { createCache, isEdgeCacheError } from '../../pkg/entry/tiered/node.js';
+// The same module instance entry/tiered/node.js initialised: the wasm classes themselves.
+import { WasmTieredCache } from '../../pkg/edgecache_tiered.js';
 
 const HERE = new URL('.', import.meta.url);
 const NATIVE_ENTRIES = new URL('interop/native_entries.txt', HERE);

@@ -284,14 +284,14 @@ export const limitCases = [
       const backend = mapBackend({ maxValueBytes: 256 });
       const store = backend;
       const options = { backend, maxChunks: 4, timeoutMs: 0 };
-      const probe = lib.createCache({ ...options, backend: mapBackend({ maxValueBytes: 256 }) });
+      const probe = lib.tiered.createCache({ ...options, backend: mapBackend({ maxValueBytes: 256 }) });
       const n = await largestAccepted(0, 2048, (len) => accepted(() => probe.set('v', noise(len)), 'VALUE_TOO_LARGE'));
       t.ok(n > 900 && n < 1024, `${n} value bytes fill 4 chunks of 256`);
-      const cache = lib.createCache(options);
+      const cache = lib.tiered.createCache(options);
       await cache.set('v', noise(n));
       const records = (await store.listKeys('')).length;
       t.equal(records, 5, 'a manifest and 4 chunks');
-      const reader = lib.createCache({ backend, timeoutMs: 0 });
+      const reader = lib.tiered.createCache({ backend, timeoutMs: 0 });
       t.deepEqual(await reader.get('v'), noise(n), 'read back from L2 by another cache');
       // A tiered cache cannot list its keys: compare stats, the value and L2's records.
       const before = await cache.stats();
@@ -301,7 +301,7 @@ export const limitCases = [
       t.deepEqual([after.entries, after.bytes, after.sets], [before.entries, before.bytes, before.sets], 'L1 unchanged');
       t.deepEqual(await cache.get('v'), noise(n), 'old value kept');
       t.equal((await store.listKeys('')).length, records, 'nothing written to L2');
-      const single = lib.createCache({ backend, chunking: false, timeoutMs: 0 });
+      const single = lib.tiered.createCache({ backend, chunking: false, timeoutMs: 0 });
       await t.rejects(single.set('w', noise(300)), 'VALUE_TOO_LARGE', 'chunking off: one record only');
       await cache.close();
       await reader.close();
@@ -313,7 +313,7 @@ export const limitCases = [
     name: 'limits: corrupt or foreign L2 records are misses, never values',
     async run(lib, t) {
       const store = mapBackend();
-      const cache = lib.createCache({ backend: store, timeoutMs: 0 });
+      const cache = lib.tiered.createCache({ backend: store, timeoutMs: 0 });
       const events = [];
       await cache.onEvent((e) => events.push(e.type));
       await cache.set('good', 'v');
@@ -326,6 +326,37 @@ export const limitCases = [
       t.equal(s.l2.corrupt, bad.length, 'each counted');
       t.equal(events.filter((e) => e === 'corrupt-entry').length, bad.length, 'each reported');
       await cache.close();
+    },
+  },
+  {
+    name: "backends: the default entry refuses one and names 'edgecache/tiered'; that entry takes it",
+    async run(lib, t) {
+      // The default build holds the memory tier only (a smaller .wasm).
+      let refused;
+      try {
+        lib.createCache({ backend: mapBackend(), timeoutMs: 0 });
+      } catch (err) {
+        refused = err;
+      }
+      t.ok(lib.isEdgeCacheError(refused), 'an EdgeCacheError');
+      t.equal(refused.code, 'INVALID_OPTION');
+      t.ok(refused.message.includes("'edgecache/tiered'"), `the message says where to import from: ${refused.message}`);
+      // The tiered entry: the same API, with L2.
+      const { tiered } = lib;
+      t.equal(tiered.runtime, lib.runtime, 'the same host condition');
+      const store = mapBackend();
+      const writer = tiered.createCache({ backend: store, timeoutMs: 0 });
+      t.equal(await writer.set('k', { n: 1 }), 'written', 'landed in L2');
+      const reader = tiered.createCache({ backend: store, timeoutMs: 0 });
+      t.deepEqual(await reader.get('k'), { n: 1 }, 'read back from L2 by another cache');
+      t.ok(tiered.wasmMemoryBytes() > 0, 'its own wasm instance');
+      // Both builds share the JS classes.
+      t.ok(reader instanceof lib.Cache, 'a Cache of the same class');
+      const memory = tiered.createCache();
+      await memory.set('m', 1);
+      t.equal(await memory.get('m'), 1, 'and a memory-only cache without a backend');
+      await writer.close();
+      await reader.close();
     },
   },
   {
@@ -406,7 +437,7 @@ export const limitCases = [
         await t.rejects(() => call(view), 'CLOSED', `view ${name}`);
         await t.rejects(() => call(cache.namespace('fresh')), 'CLOSED', `new view ${name}`);
       }
-      const tiered = lib.createCache({ backend: mapBackend(), timeoutMs: 0 });
+      const tiered = lib.tiered.createCache({ backend: mapBackend(), timeoutMs: 0 });
       const pending = tiered.set('k', 1);
       await tiered.close();
       await pending; // a call already running finishes

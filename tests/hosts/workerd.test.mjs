@@ -1,4 +1,5 @@
 // The conformance suite in workerd: a fixture Worker that imports 'edgecache'
+// (and 'edgecache/tiered')
 // is bundled the way wrangler bundles (esbuild, conditions workerd/worker/browser,
 // the .wasm kept as a separate CompiledWasm module), run in miniflare, and
 // asked to run every case; one node test per case reports its result.
@@ -15,9 +16,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const fixture = fixtureDir();
 const workerSource = join(fixture, 'worker.mjs');
 writeFileSync(workerSource, `
-import * as lib from 'edgecache';
+import * as memory from 'edgecache';
+import * as tiered from 'edgecache/tiered';
 import { cases } from ${JSON.stringify(join(here, '..', 'conformance', 'cases.mjs'))};
 import { t } from ${JSON.stringify(join(here, '..', 'conformance', 'assert.mjs'))};
+
+// The default entry, with the tiered one as lib.tiered (as load.mjs in Node and Deno).
+const lib = { ...memory, tiered };
 
 export default {
   async fetch() {
@@ -46,3 +51,37 @@ for (const r of results) {
     t.ok(r.ok);
   });
 }
+
+// Named imports only, as in a typical Worker: the bundler may skip a module
+// whose exports are all re-exports, so this checks that each entry still runs
+// its wasm initialisation (package.json `sideEffects` lists the entries).
+const namedSource = join(fixture, 'named-imports-worker.mjs');
+writeFileSync(namedSource, `
+import { createCache } from 'edgecache';
+import { createCache as createTiered } from 'edgecache/tiered';
+
+export default {
+  async fetch() {
+    const memory = createCache();
+    await memory.set('k', 1);
+    const map = new Map();
+    const backend = {
+      caps: {},
+      async get(key) { return map.get(key)?.slice(); },
+      async set(key, value) { map.set(key, value.slice()); },
+      async delete(key) { map.delete(key); },
+      async listKeys(prefix) { return [...map.keys()].filter((k) => k.startsWith(prefix)); },
+    };
+    await createTiered({ backend, timeoutMs: 0 }).set('k', 2);
+    const fromL2 = await createTiered({ backend, timeoutMs: 0 }).get('k');
+    return Response.json({ memory: await memory.get('k'), fromL2 });
+  },
+};
+`);
+const namedScript = await bundleWorker({ entry: namedSource, outdir: join(fixture, 'named-imports-dist') });
+const named = startWorker({ scriptPath: namedScript });
+after(() => named.dispose());
+const namedAnswer = await fetchJson(named, 'http://localhost/');
+test('named imports of both entries initialise their wasm in a bundled Worker', () => {
+  t.deepEqual(namedAnswer, { memory: 1, fromL2: 2 });
+});

@@ -30,7 +30,7 @@ const fixture = process.env.EDGECACHE_FIXTURE;
 if (!fixture) throw new Error('EDGECACHE_FIXTURE must name a fixture project (run scripts/test-load.sh)');
 const entry = join(fixture, 'load-worker.mjs');
 writeFileSync(entry, `
-import * as lib from 'edgecache';
+import * as lib from 'edgecache/tiered';
 import * as adapters from 'edgecache/adapters';
 import { makeWorker } from ${JSON.stringify(join(here, 'worker.mjs'))};
 export default makeWorker(lib, adapters);

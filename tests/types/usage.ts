@@ -77,7 +77,9 @@ export class Users {
 
 export async function tiered(): Promise<void> {
   const { memoryBackend } = await import('edgecache/adapters');
-  const l2 = createCache({ backend: memoryBackend(), timeoutMs: 500, retries: { count: 2 }, breaker: { threshold: 5 } });
+  // Backends need the tiered build; it has the same types.
+  const { createCache: createTiered } = await import('edgecache/tiered');
+  const l2: Cache = createTiered({ backend: memoryBackend(), timeoutMs: 500, retries: { count: 2 }, breaker: { threshold: 5 } });
   const lease: 'acquired' | 'busy' | 'unavailable' = await l2.tryLease('k', '10s');
   void lease;
   await l2.getOrSet('k', () => 1, { ttl: '1m', lease: { ttl: '10s', wait: '2s' } });
