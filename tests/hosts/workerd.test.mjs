@@ -78,10 +78,12 @@ export default {
   },
 };
 `);
-const namedScript = await bundleWorker({ entry: namedSource, outdir: join(fixture, 'named-imports-dist') });
-const named = startWorker({ scriptPath: namedScript });
-after(() => named.dispose());
-const namedAnswer = await fetchJson(named, 'http://localhost/');
-test('named imports of both entries initialise their wasm in a bundled Worker', () => {
-  t.deepEqual(namedAnswer, { memory: 1, fromL2: 2 });
+test('named imports of both entries initialise their wasm in a bundled Worker', async () => {
+  const namedScript = await bundleWorker({ entry: namedSource, outdir: join(fixture, 'named-imports-dist') });
+  const named = startWorker({ scriptPath: namedScript });
+  try {
+    t.deepEqual(await fetchJson(named, 'http://localhost/'), { memory: 1, fromL2: 2 });
+  } finally {
+    await named.dispose();
+  }
 });
