@@ -28,8 +28,11 @@ pub const ENTRY_OVERHEAD: u64 = 256;
 pub const TAG_OVERHEAD: u64 = 192;
 
 /// The hot part of an entry: everything a fresh hit reads, one cache line.
+/// Not over-aligned in wasm: its allocator (dlmalloc) cannot grow an
+/// over-aligned Vec in place, so every growth copied and left a hole (wasm
+/// memory at 100k 100-byte entries: 593 B per entry aligned, 424 not).
 #[derive(Debug)]
-#[repr(align(64))]
+#[cfg_attr(not(target_family = "wasm"), repr(align(64)))]
 pub(crate) struct Entry {
     pub hash: u64,
     pub key: SlotKey,
@@ -125,6 +128,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(not(target_family = "wasm"))]
     fn the_hot_part_is_one_cache_line() {
         assert_eq!(std::mem::align_of::<Entry>(), 64);
         #[cfg(target_pointer_width = "64")]
