@@ -59,7 +59,7 @@ fn main() -> Result<()> {
         );
     }
     println!(
-        "values above 1 KiB are deflated: 10 users of ~1.5 KB weigh {} bytes in all",
+        "values of 512 bytes and more are deflated: 10 users of ~1.5 KB weigh {} bytes in all",
         cache.bytes()
     );
 

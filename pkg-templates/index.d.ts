@@ -34,7 +34,9 @@ export interface CacheOptions {
   defaultTtl?: Duration | null;
   defaultIdle?: Duration | null;
   policy?: 'lru' | 'lfu' | 'fifo' | 's3-fifo';
+  /** Values whose encoding is at least this many bytes are deflated (default 512). */
   compressionThreshold?: number;
+  /** 0 = off, 1 (fastest) to 10 (smallest); default 3. */
   compressionLevel?: number;
   /** The namespace of the returned view ('' by default). */
   namespace?: string;

