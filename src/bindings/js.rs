@@ -8,7 +8,7 @@
 //!   the borrow (into a [`ManualClock`] the core reads), and removals are
 //!   queued during the call and delivered to the listener after it.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use crate::bindings::js_args::{
     as_function, as_strs, number_text, required_ttl, stale_arg, take_queued, ttl_arg, unpack_values,
 };
-use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
+use crate::bindings::js_error::{JsResult, error_with_code, into_js, js, to_js};
 use crate::bindings::js_options::read_options;
 use crate::bindings::js_scratch::Scratch;
 use crate::clock::ManualClock;
@@ -372,26 +372,37 @@ impl WasmCache {
     }
 
     /// Runs one core call: clock first, then the borrow, then removals.
+    /// Inlined into each export, so only the closure is per export; the
+    /// shared work is in the out-of-line [`Self::enter`] and [`Self::finish`].
+    #[inline(always)]
     fn call<T>(&self, f: impl FnOnce(&mut MemoryTier) -> Result<T>) -> JsResult<T> {
         let result = self.run(f);
         self.finish(result)
     }
 
     /// The clock, then the core call under the borrow; removals stay queued.
+    #[inline(always)]
     pub(crate) fn run<T>(&self, f: impl FnOnce(&mut MemoryTier) -> Result<T>) -> JsResult<T> {
+        let result = f(&mut *self.enter()?);
+        js(result)
+    }
+
+    /// Reads the clock, then borrows the tier for one core call.
+    #[inline(never)]
+    fn enter(&self) -> JsResult<RefMut<'_, MemoryTier>> {
         self.tick()?;
-        js(match self.tier.try_borrow_mut() {
-            Ok(mut tier) => f(&mut tier),
+        self.tier.try_borrow_mut().map_err(|_| {
             // Unreachable by construction (no JS runs during a borrow), but a
             // panic would kill the whole isolate, so it is an error instead.
-            Err(_) => Err(CacheError::LimitExceeded {
+            into_js(CacheError::LimitExceeded {
                 what: "re-entrant calls into one cache",
                 limit: 1,
-            }),
+            })
         })
     }
 
     /// Delivers the removals a call queued, then hands its result on.
+    #[inline(always)]
     pub(crate) fn finish<T>(&self, result: JsResult<T>) -> JsResult<T> {
         self.deliver_removals();
         result
