@@ -108,10 +108,8 @@ impl WasmCache {
         tags: Option<Vec<String>>,
         stale: JsValue,
     ) -> JsResult<()> {
-        let tags = tags.unwrap_or_default();
-        let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
-        self.call(|t| t.set(Ns(ns), key, value, &opts))
+        self.write(Write::Set, ns, key, value, [ttl, idle, stale], tags)
+            .map(drop)
     }
 
     /// Stores only if absent; true if stored.
@@ -126,10 +124,7 @@ impl WasmCache {
         tags: Option<Vec<String>>,
         stale: JsValue,
     ) -> JsResult<bool> {
-        let tags = tags.unwrap_or_default();
-        let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
-        self.call(|t| t.add(Ns(ns), key, value, &opts))
+        self.write(Write::Add, ns, key, value, [ttl, idle, stale], tags)
     }
 
     /// Stores only if present; true if stored.
@@ -144,10 +139,7 @@ impl WasmCache {
         tags: Option<Vec<String>>,
         stale: JsValue,
     ) -> JsResult<bool> {
-        let tags = tags.unwrap_or_default();
-        let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
-        self.call(|t| t.replace(Ns(ns), key, value, &opts))
+        self.write(Write::Replace, ns, key, value, [ttl, idle, stale], tags)
     }
 
     pub fn delete(&self, ns: u32, key: &str) -> JsResult<bool> {
@@ -344,7 +336,37 @@ impl WasmCache {
     }
 }
 
+/// Which of the three single-entry writes a call is.
+#[derive(Clone, Copy)]
+enum Write {
+    Set,
+    Add,
+    Replace,
+}
+
 impl WasmCache {
+    /// `set`, `add` and `replace` in one body, so the argument handling is
+    /// not repeated in each export; true if stored (always for `set`).
+    #[inline(never)]
+    fn write(
+        &self,
+        kind: Write,
+        ns: u32,
+        key: &str,
+        value: &[u8],
+        [ttl, idle, stale]: [JsValue; 3],
+        tags: Option<Vec<String>>,
+    ) -> JsResult<bool> {
+        let tags = tags.unwrap_or_default();
+        let tags = as_strs(&tags);
+        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
+        self.call(|t| match kind {
+            Write::Set => t.set(Ns(ns), key, value, &opts).map(|()| true),
+            Write::Add => t.add(Ns(ns), key, value, &opts),
+            Write::Replace => t.replace(Ns(ns), key, value, &opts),
+        })
+    }
+
     /// Reads the host clock (user JS may run here, so no borrow is held) and
     /// hands the time to the core.
     fn tick(&self) -> JsResult<()> {
