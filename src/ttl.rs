@@ -70,7 +70,7 @@ pub fn parse_duration(s: &str) -> Result<u64> {
         )));
     }
     let mut rest = input;
-    let mut total: u128 = 0;
+    let mut total: u64 = 0;
     let mut parts = 0u32;
     while !rest.is_empty() {
         let (number, after_number) = take_number(rest, input)?;
@@ -111,7 +111,7 @@ pub fn parse_duration(s: &str) -> Result<u64> {
             .ok_or_else(|| CacheError::invalid_ttl(TOO_LONG))?;
         total = total
             .checked_add(part_ms)
-            .filter(|t| *t <= u128::from(MAX_TTL_MS))
+            .filter(|t| *t <= MAX_TTL_MS)
             .ok_or_else(|| CacheError::invalid_ttl(TOO_LONG))?;
         parts = parts.saturating_add(1);
         rest = after_unit.trim_start();
@@ -119,7 +119,7 @@ pub fn parse_duration(s: &str) -> Result<u64> {
     if total == 0 {
         return Err(CacheError::invalid_ttl(ZERO_TTL));
     }
-    u64::try_from(total).map_err(|_| CacheError::invalid_ttl(TOO_LONG))
+    Ok(total)
 }
 
 /// A non-negative decimal `int.frac`, kept as digits so that `0.1h` is exact.
@@ -128,40 +128,36 @@ struct Decimal<'a> {
     frac: &'a str,
 }
 
-/// At most this many digits take part in arithmetic; more can only exceed
-/// MAX_TTL_MS (integer part) or add less than 1 ms before rounding (fraction).
-const MAX_DIGITS: usize = 30;
-
 impl Decimal<'_> {
-    /// `self * unit_ms` rounded up, or None if it cannot be a valid TTL.
-    fn times_ceil(&self, unit_ms: u64) -> Option<u128> {
-        let int = self.int.trim_start_matches('0');
-        if int.len() > MAX_DIGITS {
-            return None;
-        }
-        let unit = u128::from(unit_ms);
-        let whole = parse_digits(int)?.checked_mul(unit)?;
-        let (frac_used, frac_tail) = self
-            .frac
-            .split_at_checked(MAX_DIGITS.min(self.frac.len()))?;
-        let scale = 10u128.checked_pow(u32::try_from(frac_used.len()).ok()?)?;
-        // unit <= WEEK_MS < 2^30 and frac_used < 10^30 < 2^100: no overflow.
-        let scaled = parse_digits(frac_used)?.checked_mul(unit)?;
-        let (q, r) = (scaled.checked_div(scale)?, scaled.checked_rem(scale)?);
-        let frac_ms = if r != 0 || frac_tail.bytes().any(|b| b != b'0') {
-            q.checked_add(1)?
-        } else {
-            q
-        };
-        whole.checked_add(frac_ms)
+    /// `self * unit_ms` rounded up, or None if it cannot be a valid TTL (more
+    /// than MAX_TTL_MS). Plain u64 arithmetic: u128 would cost ~3 KB of wasm.
+    fn times_ceil(&self, unit_ms: u64) -> Option<u64> {
+        // Any integer part above MAX_TTL_MS fails, so parsing stops there.
+        let int = self.int.bytes().try_fold(0u64, |acc, b| {
+            acc.checked_mul(10)?
+                .checked_add(u64::from(b.checked_sub(b'0')?))
+                .filter(|&n| n <= MAX_TTL_MS)
+        })?;
+        let whole = int.checked_mul(unit_ms)?;
+        whole.checked_add(frac_times_ceil(self.frac, unit_ms)?)
     }
 }
 
-fn parse_digits(digits: &str) -> Option<u128> {
-    digits.bytes().try_fold(0u128, |acc, b| {
-        acc.checked_mul(10)?
-            .checked_add(u128::from(b.checked_sub(b'0')?))
-    })
+/// `0.<frac> * unit` rounded up, exactly, for any number of digits: long
+/// multiplication of the digits by `unit` from the last digit on. The carry
+/// stays below `unit`, and what leaves the fraction is its integer part; any
+/// non-zero digit left behind means the product was not whole.
+fn frac_times_ceil(frac: &str, unit: u64) -> Option<u64> {
+    let mut carry = 0u64;
+    let mut inexact = false;
+    for b in frac.bytes().rev() {
+        let t = u64::from(b.checked_sub(b'0')?)
+            .checked_mul(unit)?
+            .checked_add(carry)?;
+        inexact |= t % 10 != 0;
+        carry = t / 10;
+    }
+    carry.checked_add(u64::from(inexact))
 }
 
 /// Splits a leading `digits[.digits]` off `s`.
@@ -316,6 +312,38 @@ mod tests {
             let err = parse_duration(input).unwrap_err();
             assert_eq!(err.code(), "INVALID_TTL");
             assert!(err.to_string().contains(needle), "{input:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn fraction_rounding_is_exact_at_every_length() {
+        // Forty 9s of a minute leave a remainder at every length: one minute.
+        assert_eq!(
+            parse_duration(&format!("0.{}m", "9".repeat(40))).unwrap(),
+            60_000
+        );
+        assert_eq!(frac_times_ceil("5", 1), Some(1));
+        assert_eq!(frac_times_ceil("25", 4), Some(1));
+        assert_eq!(frac_times_ceil("75", 4), Some(3));
+        assert_eq!(frac_times_ceil("", WEEK_MS), Some(0));
+        // Integer parts beyond the maximum fail however many leading zeros.
+        assert_eq!(
+            parse_duration(&format!("{}1s", "0".repeat(50))).unwrap(),
+            1000
+        );
+        assert!(parse_duration("315360000001").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fraction_matches_wide_arithmetic(
+            digits in "[0-9]{0,25}",
+            unit in proptest::sample::select(vec![1, SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS, WEEK_MS]),
+        ) {
+            let scale = 10u128.pow(digits.len() as u32);
+            let product = digits.parse::<u128>().unwrap_or(0) * u128::from(unit);
+            let want = product.div_ceil(scale);
+            proptest::prop_assert_eq!(frac_times_ceil(&digits, unit).map(u128::from), Some(want));
         }
     }
 

@@ -8,7 +8,7 @@
 //!   the borrow (into a [`ManualClock`] the core reads), and removals are
 //!   queued during the call and delivered to the listener after it.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use crate::bindings::js_args::{
     as_function, as_strs, number_text, required_ttl, stale_arg, take_queued, ttl_arg, unpack_values,
 };
-use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
+use crate::bindings::js_error::{JsResult, error_with_code, into_js, js, to_js};
 use crate::bindings::js_options::read_options;
 use crate::bindings::js_scratch::Scratch;
 use crate::clock::ManualClock;
@@ -108,10 +108,8 @@ impl WasmCache {
         tags: Option<Vec<String>>,
         stale: JsValue,
     ) -> JsResult<()> {
-        let tags = tags.unwrap_or_default();
-        let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
-        self.call(|t| t.set(Ns(ns), key, value, &opts))
+        self.write(Write::Set, ns, key, value, [ttl, idle, stale], tags)
+            .map(drop)
     }
 
     /// Stores only if absent; true if stored.
@@ -126,10 +124,7 @@ impl WasmCache {
         tags: Option<Vec<String>>,
         stale: JsValue,
     ) -> JsResult<bool> {
-        let tags = tags.unwrap_or_default();
-        let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
-        self.call(|t| t.add(Ns(ns), key, value, &opts))
+        self.write(Write::Add, ns, key, value, [ttl, idle, stale], tags)
     }
 
     /// Stores only if present; true if stored.
@@ -144,10 +139,7 @@ impl WasmCache {
         tags: Option<Vec<String>>,
         stale: JsValue,
     ) -> JsResult<bool> {
-        let tags = tags.unwrap_or_default();
-        let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
-        self.call(|t| t.replace(Ns(ns), key, value, &opts))
+        self.write(Write::Replace, ns, key, value, [ttl, idle, stale], tags)
     }
 
     pub fn delete(&self, ns: u32, key: &str) -> JsResult<bool> {
@@ -344,7 +336,37 @@ impl WasmCache {
     }
 }
 
+/// Which of the three single-entry writes a call is.
+#[derive(Clone, Copy)]
+enum Write {
+    Set,
+    Add,
+    Replace,
+}
+
 impl WasmCache {
+    /// `set`, `add` and `replace` in one body, so the argument handling is
+    /// not repeated in each export; true if stored (always for `set`).
+    #[inline(never)]
+    fn write(
+        &self,
+        kind: Write,
+        ns: u32,
+        key: &str,
+        value: &[u8],
+        [ttl, idle, stale]: [JsValue; 3],
+        tags: Option<Vec<String>>,
+    ) -> JsResult<bool> {
+        let tags = tags.unwrap_or_default();
+        let tags = as_strs(&tags);
+        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
+        self.call(|t| match kind {
+            Write::Set => t.set(Ns(ns), key, value, &opts).map(|()| true),
+            Write::Add => t.add(Ns(ns), key, value, &opts),
+            Write::Replace => t.replace(Ns(ns), key, value, &opts),
+        })
+    }
+
     /// Reads the host clock (user JS may run here, so no borrow is held) and
     /// hands the time to the core.
     fn tick(&self) -> JsResult<()> {
@@ -372,26 +394,37 @@ impl WasmCache {
     }
 
     /// Runs one core call: clock first, then the borrow, then removals.
+    /// Inlined into each export, so only the closure is per export; the
+    /// shared work is in the out-of-line [`Self::enter`] and [`Self::finish`].
+    #[inline(always)]
     fn call<T>(&self, f: impl FnOnce(&mut MemoryTier) -> Result<T>) -> JsResult<T> {
         let result = self.run(f);
         self.finish(result)
     }
 
     /// The clock, then the core call under the borrow; removals stay queued.
+    #[inline(always)]
     pub(crate) fn run<T>(&self, f: impl FnOnce(&mut MemoryTier) -> Result<T>) -> JsResult<T> {
+        let result = f(&mut *self.enter()?);
+        js(result)
+    }
+
+    /// Reads the clock, then borrows the tier for one core call.
+    #[inline(never)]
+    fn enter(&self) -> JsResult<RefMut<'_, MemoryTier>> {
         self.tick()?;
-        js(match self.tier.try_borrow_mut() {
-            Ok(mut tier) => f(&mut tier),
+        self.tier.try_borrow_mut().map_err(|_| {
             // Unreachable by construction (no JS runs during a borrow), but a
             // panic would kill the whole isolate, so it is an error instead.
-            Err(_) => Err(CacheError::LimitExceeded {
+            into_js(CacheError::LimitExceeded {
                 what: "re-entrant calls into one cache",
                 limit: 1,
-            }),
+            })
         })
     }
 
     /// Delivers the removals a call queued, then hands its result on.
+    #[inline(always)]
     pub(crate) fn finish<T>(&self, result: JsResult<T>) -> JsResult<T> {
         self.deliver_removals();
         result

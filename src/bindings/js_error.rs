@@ -30,7 +30,16 @@ pub(crate) fn error_with_code(code: &str, message: &str, cause: Option<&JsValue>
     error.into()
 }
 
-/// Maps a core result to an export's result.
+/// [`to_js`] taking the error by value: one out-of-line copy of the
+/// conversion and of the error's drop, however many result types use it.
+#[inline(never)]
+pub(crate) fn into_js(err: CacheError) -> JsValue {
+    to_js(&err)
+}
+
+/// Maps a core result to an export's result. Inlined: per result type it is
+/// one branch, and the conversion itself stays in [`into_js`].
+#[inline(always)]
 pub(crate) fn js<T>(result: crate::Result<T>) -> JsResult<T> {
-    result.map_err(|e| to_js(&e))
+    result.map_err(into_js)
 }

@@ -15,7 +15,7 @@ const JS_ARGS_TAG: &str = "edgecache/js-value/v1";
 /// Equal arguments give equal keys in every host.
 #[wasm_bindgen(js_name = argsKey)]
 pub fn args_key(fn_name: &str, canonical: &[u8]) -> String {
-    ArgsKey::new(fn_name).raw(JS_ARGS_TAG, canonical).finish()
+    ArgsKey::of_raw(fn_name, JS_ARGS_TAG, canonical)
 }
 
 /// A duration in milliseconds: a number, or a string such as `"90s"`; the

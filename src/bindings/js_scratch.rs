@@ -24,7 +24,7 @@ use crate::bindings::js::WasmCache;
 use crate::bindings::js_args::as_strs;
 use crate::bindings::js_error::{JsResult, js};
 use crate::error::{CacheError, Result};
-use crate::memory::{MAX_BATCH, MemoryTier, Ns};
+use crate::memory::{MAX_BATCH, Ns};
 
 /// A miss in the packed `getManyInto` answer.
 const MISSING: u32 = u32::MAX;
@@ -80,17 +80,13 @@ impl WasmCache {
     /// in the output area), or -1 for a miss.
     #[wasm_bindgen(js_name = getInto)]
     pub fn get_into(&self, ns: u32, key_len: u32) -> JsResult<f64> {
-        self.read_into(key_len, |t, key, out| {
-            Ok(t.get(Ns(ns), key)?.map(|v| put(out, 0, &v)))
-        })
+        self.read_into(ns, key_len, false)
     }
 
     /// `peek` through the scratch areas, like `getInto`.
     #[wasm_bindgen(js_name = peekInto)]
     pub fn peek_into(&self, ns: u32, key_len: u32) -> JsResult<f64> {
-        self.read_into(key_len, |t, key, out| {
-            Ok(t.peek(Ns(ns), key)?.map(|v| put(out, 0, &v)))
-        })
+        self.read_into(ns, key_len, true)
     }
 
     /// `set` of the key in the input area to the `value_len` bytes after it.
@@ -168,12 +164,9 @@ impl WasmCache {
 }
 
 impl WasmCache {
-    /// A read whose answer goes to the output area.
-    fn read_into(
-        &self,
-        key_len: u32,
-        f: impl FnOnce(&mut MemoryTier, &str, &mut Vec<u8>) -> Result<Option<usize>>,
-    ) -> JsResult<f64> {
+    /// A `get` (or a `peek`) whose answer goes to the output area: one body
+    /// for both exports.
+    fn read_into(&self, ns: u32, key_len: u32, peek: bool) -> JsResult<f64> {
         let result = self.with_input(len(key_len), |input| {
             let key = js(utf8_key(input))?;
             self.run(|t| {
@@ -182,7 +175,12 @@ impl WasmCache {
                     .output
                     .try_borrow_mut()
                     .map_err(|_| reentrant())?;
-                f(t, key, &mut out)
+                let value = if peek {
+                    t.peek(Ns(ns), key)?
+                } else {
+                    t.get(Ns(ns), key)?
+                };
+                Ok(value.map(|v| put(&mut out, 0, &v)))
             })
         });
         self.finish_output(result)

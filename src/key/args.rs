@@ -195,18 +195,28 @@ impl ArgsKey {
     /// `"<fn_name>:<22 base64url chars>"`. Containers still open (a caller bug)
     /// are hashed as fed, unsorted; the result is still deterministic.
     pub fn finish(&self) -> String {
-        let digest = Sha256::digest(&self.buf);
-        let mut out = String::with_capacity(self.fn_name.len().saturating_add(23));
-        out.push_str(&self.fn_name);
-        out.push(':');
-        base64url_into(digest.get(..16).unwrap_or_default(), &mut out);
-        out
+        key_of(&self.fn_name, &self.buf)
+    }
+
+    /// The key of a call whose only argument is one raw value: equal to
+    /// `ArgsKey::new(fn_name).raw(tag, bytes).finish()`, without the builder,
+    /// whose container and map-sorting code the JS binding never needs.
+    pub fn of_raw(fn_name: &str, tag: &str, bytes: &[u8]) -> String {
+        let capacity = DOMAIN
+            .len()
+            .saturating_add(fn_name.len())
+            .saturating_add(tag.len());
+        let mut buf = Vec::with_capacity(capacity.saturating_add(bytes.len()).saturating_add(25));
+        buf.extend_from_slice(DOMAIN);
+        put_len_bytes(&mut buf, fn_name.as_bytes());
+        buf.push(TAG_RAW);
+        put_len_bytes(&mut buf, tag.as_bytes());
+        put_len_bytes(&mut buf, bytes);
+        key_of(fn_name, &buf)
     }
 
     fn put_bytes(&mut self, b: &[u8]) {
-        let len = u64::try_from(b.len()).unwrap_or(u64::MAX);
-        self.buf.extend_from_slice(&len.to_be_bytes());
-        self.buf.extend_from_slice(b);
+        put_len_bytes(&mut self.buf, b);
     }
 
     fn put_str(&mut self, s: &str) {
@@ -267,6 +277,23 @@ impl ArgsKey {
     }
 }
 
+/// `"<fn_name>:<base64url of the first 16 digest bytes>"` of an encoding.
+fn key_of(fn_name: &str, encoded: &[u8]) -> String {
+    let digest = Sha256::digest(encoded);
+    let mut out = String::with_capacity(fn_name.len().saturating_add(23));
+    out.push_str(fn_name);
+    out.push(':');
+    base64url_into(digest.get(..16).unwrap_or_default(), &mut out);
+    out
+}
+
+/// `u64` big-endian length, then the bytes.
+fn put_len_bytes(buf: &mut Vec<u8>, b: &[u8]) {
+    let len = u64::try_from(b.len()).unwrap_or(u64::MAX);
+    buf.extend_from_slice(&len.to_be_bytes());
+    buf.extend_from_slice(b);
+}
+
 fn canonical_bits(f: f64) -> u64 {
     if f.is_nan() {
         CANONICAL_NAN
@@ -323,6 +350,22 @@ mod tests {
         let mut k = ArgsKey::new("f");
         build(&mut k);
         k.finish()
+    }
+
+    #[test]
+    fn of_raw_equals_the_builder() {
+        for (name, tag, bytes) in [
+            ("getUser", "edgecache/js-value/v1", &[1u8, 2, 3][..]),
+            ("", "", &[][..]),
+            ("ключ", "RegExp", &[0xFF; 300][..]),
+        ] {
+            let built = ArgsKey::new(name).raw(tag, bytes).finish();
+            assert_eq!(ArgsKey::of_raw(name, tag, bytes), built);
+        }
+        assert_ne!(
+            ArgsKey::of_raw("f", "a", b"bc"),
+            ArgsKey::of_raw("f", "ab", b"c")
+        );
     }
 
     #[test]
@@ -491,6 +534,18 @@ mod tests {
                     key(|k| k.string(&c).string(&d))
                 );
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn of_raw_equals_the_builder_for_any_input(
+            name in ".{0,8}",
+            tag in ".{0,8}",
+            bytes in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let built = ArgsKey::new(&name).raw(&tag, &bytes).finish();
+            prop_assert_eq!(ArgsKey::of_raw(&name, &tag, &bytes), built);
         }
     }
 }

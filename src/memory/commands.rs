@@ -216,8 +216,9 @@ impl MemoryTier {
                 limit: self.config.max_bytes,
             });
         }
-        let mut slots: Vec<u32> = prepared.into_iter().map(|p| self.put(p, now)).collect();
-        slots.sort_unstable();
+        let slots: Vec<u32> = prepared.into_iter().map(|p| self.put(p, now)).collect();
+        // A heap sort: far less wasm than a second `sort_unstable` copy.
+        let mut slots = std::collections::BinaryHeap::from(slots).into_sorted_vec();
         slots.dedup();
         self.enforce_bounds(&slots);
         Ok(())

@@ -359,8 +359,8 @@ impl MemoryTier {
                 limit: self.config.max_value_bytes,
             });
         }
-        let mut tags = opts.tags.to_vec();
-        tags.sort_unstable();
+        // A heap sort: far less wasm than a second `sort_unstable` copy.
+        let mut tags = std::collections::BinaryHeap::from(opts.tags.to_vec()).into_sorted_vec();
         tags.dedup();
         self.check_tags(&tags)?;
         let ttl = opts.ttl.resolve(self.config.default_ttl_ms)?;
