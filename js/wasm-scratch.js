@@ -39,7 +39,7 @@ export class WasmScratch {
   /** The stored value of `key` (decoded), or undefined; `peek` skips promotion and stats. */
   get(ns, key, peek) {
     const n = this.#putKey(key);
-    const len = peek ? this.wasm.peekInto(ns, n) : this.wasm.getInto(ns, n);
+    const len = peek ? this.wasm.peekInto(ns, n, Date.now()) : this.wasm.getInto(ns, n, Date.now());
     if (len < 0) return undefined;
     this.#answer(len);
     const value = decodeStoredAt(this.#view(), this.outPtr, len);
@@ -53,7 +53,7 @@ export class WasmScratch {
     if (room > this.inCap) this.#grow(room);
     const n = this.#writeKey(key, 0);
     this.#view().set(bytes, this.inPtr + n);
-    return this.wasm.setFrom(ns, n, bytes.length, o.ttl, o.idle, o.tags, o.stale);
+    return this.wasm.setFrom(ns, n, bytes.length, o.ttl, o.idle, o.tags, o.stale, Date.now());
   }
 
   /** Decoded values (undefined for misses) in the order of `keys`, an array of strings. */
@@ -73,7 +73,7 @@ export class WasmScratch {
       mem[p + 3] = n >>> 24;
       at += n;
     }
-    const total = this.wasm.getManyInto(ns, count, at);
+    const total = this.wasm.getManyInto(ns, count, at, Date.now());
     this.#answer(total);
     const out = new Array(count);
     let value = this.outPtr + count * 4;

@@ -42,10 +42,10 @@ function putKey(k) {
   for (let i = 0; i < k.length; i++) mem[inPtr + i] = k.charCodeAt(i);
   return k.length;
 }
-bench('hasFrom-like: getInto, length only (no read)', N, () => { for (const k of keys) raw.getInto(0, putKey(k)); });
+bench('hasFrom-like: getInto, length only (no read)', N, () => { for (const k of keys) raw.getInto(0, putKey(k), Date.now()); });
 bench('getInto + subarray view of the answer', N, () => {
   for (const k of keys) {
-    const len = raw.getInto(0, putKey(k));
+    const len = raw.getInto(0, putKey(k), Date.now());
     const out = raw.outputArea();
     if (mem.byteLength === 0) mem = new Uint8Array(memory.buffer);
     mem.subarray(out, out + len);
@@ -55,7 +55,7 @@ bench('setFrom 100 B (key + value written in place)', N, () => {
   for (const k of keys) {
     const n = putKey(k);
     mem.set(value100, inPtr + n);
-    raw.setFrom(0, n, 100, undefined, undefined, undefined, undefined);
+    raw.setFrom(0, n, 100, undefined, undefined, undefined, undefined, Date.now());
   }
 });
 

@@ -370,8 +370,9 @@ impl WasmCache {
     /// Reads the host clock (user JS may run here, so no borrow is held) and
     /// hands the time to the core.
     fn tick(&self) -> JsResult<()> {
+        let passed = self.scratch.take_now();
         let now = match &self.now {
-            None => js_sys::Date::now(),
+            None => passed.unwrap_or_else(js_sys::Date::now),
             Some(f) => {
                 let value = f.call0(&JsValue::UNDEFINED).map_err(|cause| {
                     error_with_code("INVALID_OPTION", "the `now` option threw", Some(&cause))
@@ -426,6 +427,9 @@ impl WasmCache {
     /// Delivers the removals a call queued, then hands its result on.
     #[inline(always)]
     pub(crate) fn finish<T>(&self, result: JsResult<T>) -> JsResult<T> {
+        // A call that failed before its clock tick must not leave its time
+        // for the next call.
+        self.scratch.take_now();
         self.deliver_removals();
         result
     }

@@ -16,7 +16,7 @@
 //!   runs after the core call and may call back in; the answer is saved
 //!   around it and written back last.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 
@@ -33,11 +33,21 @@ const MISSING: u32 = u32::MAX;
 /// allocator can reuse what is freed.
 const KEEP_OUTPUT_BYTES: usize = 1 << 20;
 
-/// The two areas of one cache.
+/// The two areas of one cache, and the time JS passed with the call.
 #[derive(Default)]
 pub(crate) struct Scratch {
     input: RefCell<Vec<u8>>,
     output: RefCell<Vec<u8>>,
+    /// `Date.now()` read by JS for this call: cheaper than the core calling
+    /// out to JS for it (~5% of a get). Taken by the clock tick.
+    now: Cell<Option<f64>>,
+}
+
+impl Scratch {
+    /// The time JS passed with the current call, if any (read once).
+    pub(crate) fn take_now(&self) -> Option<f64> {
+        self.now.take()
+    }
 }
 
 #[wasm_bindgen]
@@ -76,16 +86,19 @@ impl WasmCache {
         }
     }
 
-    /// `get` of the key in the input area: the value's length (the value is
-    /// in the output area), or -1 for a miss.
+    /// `get` of the key in the input area at `now` (`Date.now()`, epoch ms;
+    /// a `now` option wins): the value's length (the value is in the output
+    /// area), or -1 for a miss.
     #[wasm_bindgen(js_name = getInto)]
-    pub fn get_into(&self, ns: u32, key_len: u32) -> JsResult<f64> {
+    pub fn get_into(&self, ns: u32, key_len: u32, now: f64) -> JsResult<f64> {
+        self.scratch.now.set(Some(now));
         self.read_into(ns, key_len, false)
     }
 
     /// `peek` through the scratch areas, like `getInto`.
     #[wasm_bindgen(js_name = peekInto)]
-    pub fn peek_into(&self, ns: u32, key_len: u32) -> JsResult<f64> {
+    pub fn peek_into(&self, ns: u32, key_len: u32, now: f64) -> JsResult<f64> {
+        self.scratch.now.set(Some(now));
         self.read_into(ns, key_len, true)
     }
 
@@ -101,6 +114,7 @@ impl WasmCache {
         idle: JsValue,
         tags: Option<Vec<String>>,
         stale: JsValue,
+        now: f64,
     ) -> JsResult<()> {
         let tags = tags.unwrap_or_default();
         let tags = as_strs(&tags);
@@ -110,6 +124,8 @@ impl WasmCache {
         let total = len(key_len)
             .checked_add(len(value_len))
             .ok_or_else(|| js_err(too_large()))?;
+        // From here every path ends in `finish`, which drops an unused time.
+        self.scratch.now.set(Some(now));
         let result = self.with_input(total, |input| {
             let (key, value) = js(input.split_at_checked(len(key_len)).ok_or_else(short))?;
             let key = js(utf8_key(key))?;
@@ -123,7 +139,8 @@ impl WasmCache {
     /// key (`0xFFFFFFFF` for a miss), then the values back to back; returns
     /// its length. Every key is checked before any is read.
     #[wasm_bindgen(js_name = getManyInto)]
-    pub fn get_many_into(&self, ns: u32, count: u32, bytes: u32) -> JsResult<f64> {
+    pub fn get_many_into(&self, ns: u32, count: u32, bytes: u32, now: f64) -> JsResult<f64> {
+        self.scratch.now.set(Some(now));
         let result = self.with_input(len(bytes), |input| {
             let keys = js(unpack_keys(input, len(count)))?;
             self.run(|t| {
