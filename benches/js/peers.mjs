@@ -22,7 +22,8 @@ export async function edgecacheModules() {
   const api = await import('../../pkg/entry/node.js');
   const glue = await import('../../pkg/edgecache.js');
   const support = await import('../../pkg/cache-support.js');
-  return { api, glue, support };
+  const scratch = await import('../../pkg/wasm-scratch.js');
+  return { api, glue, support, scratch };
 }
 
 // Our options: bounded by entries only (the byte budget far above what the
@@ -43,7 +44,7 @@ function ourOptions(capacity, compress = true) {
  * - isAsync: the expressions contain `await`;
  * - ours: numerator of the ratios.
  */
-export function entrants({ api, glue, support }) {
+export function entrants({ api, glue, support, scratch }) {
   const peers = [
     {
       name: 'Map',
@@ -102,13 +103,13 @@ export function entrants({ api, glue, support }) {
     },
     {
       name: 'edgecache core',
-      note: 'the sync WasmCache under the API: bytes in, bytes out (no codec, no Promise)',
+      note: 'the sync fast lane under the API (js/wasm-scratch.js over WasmCache): the same wasm calls and value decoding, values encoded beforehand, no Promise',
       core: true,
-      make: (cap) => new glue.WasmCache(ourOptions(cap)),
+      make: (cap) => new scratch.WasmScratch(new glue.WasmCache(ourOptions(cap))),
       prepare: (v) => support.encodeStored(v),
-      get: 'c.get(0, k)',
-      set: 'c.set(0, k, v, undefined, undefined, undefined, undefined)',
-      getMany: 'out = c.getManyPacked(0, batch);',
+      get: 'c.get(0, k, false)',
+      set: 'c.set(0, k, v, {})',
+      getMany: 'out = c.getMany(0, batch);',
     },
   ];
   return [...ours, ...peers];
