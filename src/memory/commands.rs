@@ -1,4 +1,5 @@
-//! The command set of the memory tier, built on the primitives in `tier.rs`:
+//! The command set of the memory tier, built on the primitives in `tier.rs`
+//! and the files beside it (lookup, prepare, store, expiry, removal):
 //! conditional writes, TTL commands, counters, batches, patterns, tags.
 //!
 //! Every command validates all of its input before changing anything, so a

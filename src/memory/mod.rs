@@ -1,15 +1,23 @@
 //! The L1 memory tier: a bounded map of byte values with TTL, eviction,
-//! namespaces, tags and compression. See [`MemoryTier`].
+//! namespaces, tags and compression. See [`MemoryTier`]: the struct is in
+//! `tier.rs`, its methods in the files that module doc lists.
 
 mod commands;
 mod config;
 mod entry;
+mod expiry;
 mod growth;
+mod invariants;
 pub(crate) mod links;
+mod lookup;
 mod namespaces;
 pub mod policy;
+mod prepare;
+mod reads;
+mod removal;
 mod slot_key;
 mod stats;
+mod store;
 mod tags;
 mod tier;
 pub(crate) mod wheel;
