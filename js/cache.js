@@ -260,13 +260,21 @@ export class Cache {
     checkKey(key);
     const split = splitWriteBehind(options);
     const o = checkWriteOptions(split.options);
+    const scratch = this.#core.scratch;
+    if (scratch !== undefined && typeof value === 'string') {
+      // Memory-only, a string: encoded straight into wasm memory.
+      try {
+        return scratch.setString(this.#id(), key, value, o);
+      } catch (err) {
+        throw toEdgeCacheError(err);
+      }
+    }
     const bytes = this.#encode(value);
     if (split.behind !== undefined && typeof this.#core.wasm?.setBehind === 'function') {
       const wait = split.behind.waitUntil;
       await this.#call((w, ns) => w.setBehind(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale, wait));
       return;
     }
-    const scratch = this.#core.scratch;
     if (scratch !== undefined) {
       try {
         return scratch.set(this.#id(), key, bytes, o);

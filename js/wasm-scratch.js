@@ -11,12 +11,15 @@
 //   ArrayBuffer (byteLength 0), so the view is re-made after any call that
 //   may have grown memory.
 
-import { decodeStoredAt } from './cache-support.js';
+import { decodeStoredAt, encodeStored } from './cache-support.js';
+import { CODEC_VERSION, T_TOP_UTF8 } from './value-format.js';
 
 const utf8 = new TextEncoder();
+const wellFormed = typeof String.prototype.isWellFormed === 'function' ? (s) => s.isWellFormed() : () => false;
 const MISSING = 0xffffffff;
 const MIN_INPUT = 1024;
 const SHORT_KEY = 64; // longer keys go straight to encodeInto
+const LONG_STRING = 1 << 14; // longer string values are encoded to their exact size first
 const RELEASE_ABOVE = 1 << 20; // hand a larger output area back after reading it
 
 export class WasmScratch {
@@ -51,9 +54,28 @@ export class WasmScratch {
   set(ns, key, bytes, o) {
     const room = key.length * 3 + bytes.length;
     if (room > this.inCap) this.#grow(room);
-    const n = this.#writeKey(key, 0);
+    const n = this.#writeUtf8(key, 0);
     this.#view().set(bytes, this.inPtr + n);
     return this.wasm.setFrom(ns, n, bytes.length, o.ttl, o.idle, o.tags, o.stale, Date.now());
+  }
+
+  /**
+   * Stores the string `value` under `key`, encoded in place exactly as
+   * encodeStored encodes a string (version, top-level UTF-8 tag, UTF-8): no
+   * intermediate buffer, no copy. A string with a lone surrogate takes the
+   * general path (the codec keeps it as UTF-16), and so does a long one (the
+   * input area would have to grow to 3 bytes per UTF-16 unit, and it stays).
+   */
+  setString(ns, key, value, o) {
+    if (value.length > LONG_STRING || !wellFormed(value)) return this.set(ns, key, encodeStored(value), o);
+    const room = key.length * 3 + 2 + value.length * 3;
+    if (room > this.inCap) this.#grow(room);
+    const n = this.#writeUtf8(key, 0);
+    const mem = this.mem; // #writeUtf8 re-made it if needed
+    mem[this.inPtr + n] = CODEC_VERSION;
+    mem[this.inPtr + n + 1] = T_TOP_UTF8;
+    const length = 2 + this.#writeUtf8(value, n + 2);
+    return this.wasm.setFrom(ns, n, length, o.ttl, o.idle, o.tags, o.stale, Date.now());
   }
 
   /** Decoded values (undefined for misses) in the order of `keys`, an array of strings. */
@@ -64,8 +86,8 @@ export class WasmScratch {
     if (room > this.inCap) this.#grow(room);
     let at = count * 4;
     for (let i = 0; i < count; i++) {
-      const n = this.#writeKey(keys[i], at);
-      const mem = this.mem; // #writeKey re-made it if needed
+      const n = this.#writeUtf8(keys[i], at);
+      const mem = this.mem; // #writeUtf8 re-made it if needed
       const p = this.inPtr + i * 4;
       mem[p] = n & 0xff;
       mem[p + 1] = (n >>> 8) & 0xff;
@@ -97,12 +119,12 @@ export class WasmScratch {
   #putKey(key) {
     const room = key.length * 3;
     if (room > this.inCap) this.#grow(room);
-    return this.#writeKey(key, 0);
+    return this.#writeUtf8(key, 0);
   }
 
-  // Writes `key` as UTF-8 at input offset `at` (room for 3 bytes per UTF-16
-  // unit is ensured by the caller); returns its byte length.
-  #writeKey(key, at) {
+  // Writes the well-formed string `key` as UTF-8 at input offset `at` (room for
+  // 3 bytes per UTF-16 unit is ensured by the caller); returns its byte length.
+  #writeUtf8(key, at) {
     const mem = this.#view();
     const start = this.inPtr + at;
     const n = key.length;
