@@ -50,7 +50,7 @@ echo "## Native (cargo bench --bench native)"
 cargo bench --bench native -- --rounds "$NATIVE_ROUNDS" 2>"$RES/native.log"
 WASM=$(node benches/js/wasm-get-hit.mjs "$NATIVE_ROUNDS")
 echo
-echo "Ours in wasm under Node, same get-hit workload (tight JS loop over WasmCache.get: includes key copy-in, the call and the value copy-out): $WASM"
+echo "Ours in wasm under Node, same get-hit workload (tight JS loop over the fast lane, WasmCache.getInto: includes writing the key into wasm memory, the call and the copy of the value into the output area): $WASM"
 echo
 node benches/js/speed.bench.mjs "${SPEED_ARGS[@]}" --json "$RES/speed.json" 2>"$RES/speed.log"
 echo
