@@ -36,7 +36,9 @@ try {
   await show('/item/42'); // miss: waits for the origin
   await show('/item/42'); // hit
   await show('/item/7'); // another miss
-  await Promise.all([show('/item/9'), show('/item/9'), show('/item/9')]); // one origin call for three
+  // Three at once: one origin call; the two that joined it wait for it too and
+  // report 'hit' (their own loader never ran).
+  await Promise.all([show('/item/9'), show('/item/9'), show('/item/9')]);
   await new Promise((r) => setTimeout(r, 2_100)); // item 42 is now stale
   await show('/item/42'); // stale at once; ctx.waitUntil keeps the refresh going
   await new Promise((r) => setTimeout(r, 300));

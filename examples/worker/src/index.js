@@ -1,5 +1,6 @@
 // An example Cloudflare Worker: caches a deliberately slow origin with getOrSet.
 // GET /item/:id  -> the item (200 ms origin on a miss), with x-cache: hit|miss|stale
+//                  ('hit' also when the request joined another one's origin call)
 // GET /stats     -> the cache's counters
 // Fresh for 2 s, then served stale for up to 60 s while one background refresh
 // (kept alive by ctx.waitUntil) fetches the new value.
