@@ -36,7 +36,9 @@ try {
   console.log(`example Deno server at ${base}; origin takes 200 ms`);
   await show('/item/42'); // miss
   await show('/item/42'); // hit
-  await Promise.all([show('/item/9'), show('/item/9'), show('/item/9')]); // one origin call for three
+  // Three at once: one origin call; the two that joined it wait for it too and
+  // report 'hit' (their own loader never ran).
+  await Promise.all([show('/item/9'), show('/item/9'), show('/item/9')]);
   await new Promise((r) => setTimeout(r, 2_100));
   await show('/item/42'); // stale at once, refreshed in the background
   await new Promise((r) => setTimeout(r, 300));
