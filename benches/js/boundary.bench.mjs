@@ -19,17 +19,12 @@ function bench(name, ops, fn) {
 const N = 10_000;
 const keys = Array.from({ length: N }, (_, i) => `user:${i}:profile`);
 const value100 = new Uint8Array(100).fill(7);
-const value4k = new Uint8Array(4096).fill(7);
 
 const raw = new WasmCache({ maxEntries: 100_000, compressionThreshold: 1 << 30 });
 for (const k of keys) raw.set(0, k, value100, undefined, undefined, undefined);
-const big = new WasmCache({ maxEntries: 100_000, compressionThreshold: 1 << 30 });
-for (const k of keys) big.set(0, k, value4k, undefined, undefined, undefined);
 
 console.log('-- single calls (raw WasmCache)');
 bench('has (key string in, bool out)', N, () => { for (const k of keys) raw.has(0, k); });
-bench('get 100 B (key in, one Uint8Array copy out)', N, () => { for (const k of keys) raw.get(0, k); });
-bench('get 4 KiB', N, () => { for (const k of keys) big.get(0, k); });
 bench('set 100 B (key + value copied in)', N, () => { for (const k of keys) raw.set(0, k, value100, undefined, undefined, undefined); });
 bench('set 100 B with ttl "5m" and one tag', N, () => { for (const k of keys) raw.set(0, k, value100, '5m', undefined, ['t']); });
 
@@ -62,17 +57,16 @@ bench('setFrom 100 B (key + value written in place)', N, () => {
 console.log('-- batches of 100 keys, per key');
 const batches = [];
 for (let i = 0; i < N; i += 100) batches.push(keys.slice(i, i + 100));
-bench('getMany -> Array of Uint8Array', N, () => { for (const b of batches) raw.getMany(0, b); });
-bench('getManyPacked -> one buffer, lengths header', N, () => { for (const b of batches) raw.getManyPacked(0, b); });
-bench('getManyPacked + subarray views', N, () => {
+bench('getManyInto (keys and the packed answer in place)', N, () => {
   for (const b of batches) {
-    const p = raw.getManyPacked(0, b);
-    const dv = new DataView(p.buffer, p.byteOffset, p.byteLength);
     let at = b.length * 4;
+    const dv = new DataView(memory.buffer);
     for (let i = 0; i < b.length; i++) {
-      const len = dv.getUint32(i * 4, true);
-      if (len !== 0xffffffff) { p.subarray(at, at + len); at += len; }
+      dv.setUint32(inPtr + i * 4, b[i].length, true);
+      for (let j = 0; j < b[i].length; j++) dv.setUint8(inPtr + at + j, b[i].charCodeAt(j));
+      at += b[i].length;
     }
+    raw.getManyInto(0, b.length, at, Date.now());
   }
 });
 const lengths = new Uint32Array(100).fill(100);

@@ -11,7 +11,7 @@
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::bindings::js_args::{
@@ -61,16 +61,6 @@ impl WasmCache {
     /// The id of the namespace called `name`, created on first use.
     pub fn namespace(&self, name: &str) -> JsResult<u32> {
         self.call(|t| t.namespace(name).map(Ns::id))
-    }
-
-    /// The value of `key` (one copy out of wasm memory), or `undefined`.
-    pub fn get(&self, ns: u32, key: &str) -> JsResult<Option<Uint8Array>> {
-        self.call(|t| Ok(t.get(Ns(ns), key)?.map(|v| Uint8Array::from(&*v))))
-    }
-
-    /// `get` without promotion, idle-clock reset or hit/miss counting.
-    pub fn peek(&self, ns: u32, key: &str) -> JsResult<Option<Uint8Array>> {
-        self.call(|t| Ok(t.peek(Ns(ns), key)?.map(|v| Uint8Array::from(&*v))))
     }
 
     /// `get` that also returns an entry less than `max_stale` (ms or "5m")
@@ -178,30 +168,6 @@ impl WasmCache {
 
     pub fn decr(&self, ns: u32, key: &str, delta: i64) -> JsResult<i64> {
         self.call(|t| t.decr(Ns(ns), key, delta))
-    }
-
-    /// One `Uint8Array` or `undefined` per key, in an Array.
-    #[wasm_bindgen(js_name = getMany)]
-    pub fn get_many(&self, ns: u32, keys: Vec<String>) -> JsResult<Array> {
-        let keys = as_strs(&keys);
-        self.call(|t| {
-            let values = t.get_many(Ns(ns), &keys)?;
-            Ok(values
-                .iter()
-                .map(|v| match v {
-                    Some(bytes) => JsValue::from(Uint8Array::from(bytes.as_slice())),
-                    None => JsValue::UNDEFINED,
-                })
-                .collect())
-        })
-    }
-
-    /// `getMany` as one buffer: per key a little-endian u32 length
-    /// (`0xFFFFFFFF` for a miss), then all values back to back.
-    #[wasm_bindgen(js_name = getManyPacked)]
-    pub fn get_many_packed(&self, ns: u32, keys: Vec<String>) -> JsResult<Vec<u8>> {
-        let keys = as_strs(&keys);
-        self.call(|t| pack_values(&t.get_many(Ns(ns), &keys)?))
     }
 
     /// Stores every key with its value, sliced from `data` by `lengths`; all
@@ -491,7 +457,9 @@ fn count(n: u64) -> f64 {
 }
 
 /// Packs optional values: per value a u32 LE length (`u32::MAX` = missing),
-/// then the values back to back.
+/// then the values back to back (the tiered `getManyPacked` answer; the
+/// memory cache answers in place, js_scratch.rs).
+#[cfg(feature = "js-tiered")]
 pub(crate) fn pack_values(values: &[Option<Vec<u8>>]) -> Result<Vec<u8>> {
     let data: usize = values.iter().flatten().map(Vec::len).sum();
     let mut out = Vec::with_capacity(values.len().saturating_mul(4).saturating_add(data));
@@ -519,6 +487,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "js-tiered")]
     fn packs_lengths_then_values() {
         let packed = pack_values(&[Some(b"ab".to_vec()), None, Some(Vec::new())]).unwrap();
         assert_eq!(
