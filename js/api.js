@@ -6,6 +6,8 @@
 // glue after importing memory.js / tiered.js.
 
 import { Cache, CacheCore } from './cache.js';
+import { MemoryDriver } from './drivers/memory.js';
+import { TieredDriver } from './drivers/tiered.js';
 import { EdgeCacheError, ErrorCode, isEdgeCacheError } from './errors.js';
 import { toEdgeCacheError } from './cache-support.js';
 import { tieredArguments, TIERED_OPTIONS } from './tiered-options.js';
@@ -50,18 +52,19 @@ export function makeApi(glue) {
     if (options.backend !== undefined && WasmTieredCache === undefined) {
       throw new EdgeCacheError('INVALID_OPTION', NO_TIERED);
     }
-    let wasm;
+    let driver;
     try {
-      // With a backend: the tiered cache (L1 here, L2 the adapter's service).
+      // The driver is chosen once: with a backend, the tiered cache (L1 here,
+      // L2 the adapter's service); without, the memory tier alone.
       const tiered = tieredArguments(options);
-      wasm = tiered === undefined
-        ? new WasmCache(coreOptions)
-        : new WasmTieredCache(coreOptions, tiered.options, tiered.adapter, tiered.waitUntil);
-      if (namespace !== '') wasm.namespace(namespace);
+      driver = tiered === undefined
+        ? new MemoryDriver(new WasmCache(coreOptions))
+        : new TieredDriver(new WasmTieredCache(coreOptions, tiered.options, tiered.adapter, tiered.waitUntil));
+      if (namespace !== '') driver.namespace(namespace);
     } catch (err) {
       throw toEdgeCacheError(err);
     }
-    return new Cache(new CacheCore(wasm, { durationMs }), namespace);
+    return new Cache(new CacheCore(driver, { durationMs }), namespace);
   }
 
   /** Bytes of wasm linear memory now (it grows, never shrinks): for soak and load tests. */

@@ -1,7 +1,9 @@
-// The Cache class users hold. Every method is async (an L2 backend will make
-// them truly async later) and fails only by rejecting with an EdgeCacheError.
-// Values go through encodeStored/decodeStored (the codec plus the counter rule);
-// the wasm core (WasmCache) does everything else, one call per method.
+// The Cache class users hold: a thin public API over one driver, chosen once
+// by createCache (js/drivers/memory.js over the memory-only core,
+// js/drivers/tiered.js over a backend). Every method is async and fails only
+// by rejecting with an EdgeCacheError. This file checks arguments, resolves
+// the namespace, refuses what the driver's UNSUPPORTED table names, and maps
+// errors; the driver and the wasm core behind it do the rest.
 //
 // Return conventions:
 // - get/peek of a missing key: undefined (so a stored `undefined` and a miss
@@ -14,34 +16,32 @@
 
 import {
   checkDelta, checkKey, checkKeys, checkPattern, checkTags, checkWriteOptions, counterResult,
-  decodeStored, encodeStored, entriesOf, toEdgeCacheError,
+  entriesOf, toEdgeCacheError,
 } from './cache-support.js';
 import { EdgeCacheError } from './errors.js';
 import { splitWriteBehind } from './write-behind.js';
 import { getOrSet } from './get-or-set.js';
 import { SingleFlight } from './singleflight.js';
-import { WasmScratch } from './wasm-scratch.js';
-
-const MISSING = 0xffffffff;
 
 /**
- * State shared by a cache and its namespace views: the wasm core, the names
- * of interned namespaces, and the removal listeners.
+ * State shared by a cache and its namespace views: the driver, the names of
+ * interned namespaces, and the listeners.
  */
 export class CacheCore {
   /**
-   * @param wasm a WasmCache
+   * @param driver a MemoryDriver or a TieredDriver
    * @param {{ durationMs: (d: unknown) => number }} helpers free functions of the glue
    */
-  constructor(wasm, helpers) {
-    this.wasm = wasm;
-    // The fast lane for get/peek/set/getMany over a memory-only core (js/wasm-scratch.js).
-    this.scratch = WasmScratch.fits(wasm) ? new WasmScratch(wasm) : undefined;
+  constructor(driver, helpers) {
+    this.driver = driver;
+    this.unsupported = driver.constructor.UNSUPPORTED;
     this.durationMs = helpers.durationMs;
     this.flights = new SingleFlight(); // getOrSet loads in flight, keyed by namespace and key
     this.names = new Map(); // namespace id -> name
-    this.listeners = new Set(); // { ns, fn }
+    this.listeners = new Set(); // removal listeners: { ns, fn }
     this.listening = false;
+    this.eventListeners = new Set(); // backend event listeners
+    this.eventsWired = false;
     this.closed = false; // set by close(): every later call rejects with CLOSED
   }
 
@@ -54,6 +54,17 @@ export class CacheCore {
       } catch {
         // A failing listener must not fail the cache call that caused the
         // removal; nor crash the host (reportError is fatal in Deno): ignored.
+      }
+    }
+  }
+
+  emit(event) {
+    if (event.error !== undefined) event.error = toEdgeCacheError(event.error);
+    for (const listener of this.eventListeners) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not break the cache or the other listeners.
       }
     }
   }
@@ -98,28 +109,20 @@ export class Cache {
       if (typeof this.#name !== 'string') {
         throw new EdgeCacheError('INVALID_OPTION', 'a namespace name must be a string');
       }
-      this.#ns = this.#core.wasm.namespace(this.#name);
+      this.#ns = this.#core.driver.namespace(this.#name);
       this.#core.names.set(this.#ns, this.#name);
     }
     return this.#ns;
   }
 
-  // Runs one core call, turning every failure into an EdgeCacheError. Over a
-  // backend (WasmTieredCache) the core answers with a Promise: its rejection is
-  // mapped the same way, and callers await either kind of answer.
-  #call(fn) {
+  // Runs one driver call (`op` names it, for the UNSUPPORTED table), turning
+  // every failure into an EdgeCacheError, whether thrown or a rejection.
+  #call(op, fn) {
     try {
-      const out = fn(this.#core.wasm, this.#id());
+      const reason = this.#core.unsupported[op];
+      if (reason !== undefined) throw new EdgeCacheError('UNSUPPORTED', `not supported by this backend: ${reason}`);
+      const out = fn(this.#core.driver, this.#id());
       return out instanceof Promise ? out.catch((err) => { throw toEdgeCacheError(err); }) : out;
-    } catch (err) {
-      throw toEdgeCacheError(err);
-    }
-  }
-
-  // Encodes with errors mapped (the codec throws EdgeCacheError already).
-  #encode(value) {
-    try {
-      return encodeStored(value);
     } catch (err) {
       throw toEdgeCacheError(err);
     }
@@ -135,12 +138,11 @@ export class Cache {
     if (core.closed) return;
     core.closed = true;
     core.listeners.clear();
-    core.eventListeners?.clear();
-    const wasm = core.wasm;
-    core.wasm = undefined;
-    core.scratch = undefined;
+    core.eventListeners.clear();
+    const driver = core.driver;
+    core.driver = undefined;
     try {
-      wasm.free();
+      driver.free();
     } catch (err) {
       throw toEdgeCacheError(err);
     }
@@ -153,33 +155,14 @@ export class Cache {
 
   // ---- reads -----------------------------------------------------------
   async get(key) {
-    const scratch = this.#core.scratch;
-    if (scratch !== undefined && typeof key === 'string') {
-      // Memory-only: one synchronous call, the value decoded from wasm memory.
-      try {
-        return scratch.get(this.#ns ?? this.#id(), key, false);
-      } catch (err) {
-        throw toEdgeCacheError(err);
-      }
-    }
     checkKey(key);
-    const bytes = await this.#call((w, ns) => w.get(ns, key));
-    return bytes === undefined ? undefined : decodeStored(bytes);
+    return this.#call('get', (d, ns) => d.get(ns, key));
   }
 
   /** Like get, without promoting the entry, restarting its idle clock or counting a hit. */
   async peek(key) {
     checkKey(key);
-    const scratch = this.#core.scratch;
-    if (scratch !== undefined) {
-      try {
-        return scratch.get(this.#id(), key, true);
-      } catch (err) {
-        throw toEdgeCacheError(err);
-      }
-    }
-    const bytes = await this.#call((w, ns) => w.peek(ns, key));
-    return bytes === undefined ? undefined : decodeStored(bytes);
+    return this.#call('peek', (d, ns) => d.peek(ns, key));
   }
 
   /**
@@ -189,9 +172,7 @@ export class Cache {
    */
   async getAllowingStale(key, maxStale) {
     checkKey(key);
-    const packed = await this.#call((w, ns) => w.getAllowingStale(ns, key, maxStale));
-    if (packed === undefined) return undefined;
-    return { value: decodeStored(packed.subarray(1)), stale: packed[0] === 1 };
+    return this.#call('getAllowingStale', (d, ns) => d.getAllowingStale(ns, key, maxStale));
   }
 
   /**
@@ -217,148 +198,86 @@ export class Cache {
 
   async has(key) {
     checkKey(key);
-    return this.#call((w, ns) => w.has(ns, key));
+    return this.#call('has', (d, ns) => d.has(ns, key));
   }
 
   /** Values in the order of `keys`, undefined for misses. */
   async getMany(keys) {
     const list = checkKeys(keys);
-    const scratch = this.#core.scratch;
-    if (scratch !== undefined) {
-      try {
-        return scratch.getMany(this.#id(), list);
-      } catch (err) {
-        throw toEdgeCacheError(err);
-      }
-    }
-    // One packed buffer crosses the boundary (see benches/js/boundary.bench.mjs).
-    const packed = await this.#call((w, ns) => w.getManyPacked(ns, list));
-    const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
-    const out = new Array(list.length);
-    let at = list.length * 4;
-    for (let i = 0; i < list.length; i++) {
-      const len = view.getUint32(i * 4, true);
-      if (len === MISSING) {
-        out[i] = undefined;
-      } else {
-        out[i] = decodeStored(packed.subarray(at, at + len));
-        at += len;
-      }
-    }
-    return out;
+    return this.#call('getMany', (d, ns) => d.getMany(ns, list));
   }
 
   async hasMany(keys) {
     const list = checkKeys(keys);
-    const flags = await this.#call((w, ns) => w.hasMany(ns, list));
-    return Array.from(flags, (f) => f === 1);
+    return this.#call('hasMany', (d, ns) => d.hasMany(ns, list));
   }
 
   // ---- writes ----------------------------------------------------------
-  /** Stores `value`; options `{ ttl, idle, tags }` (and `writeBehind`, `waitUntil`: js/write-behind.js). */
+  /**
+   * Stores `value`; options `{ ttl, idle, tags, stale }` (and `writeBehind`, `waitUntil`:
+   * js/write-behind.js). Over a backend, resolves to where the entry landed
+   * ('written', 'skipped' or 'failed': js/drivers/tiered.js); without one, undefined.
+   */
   async set(key, value, options) {
     checkKey(key);
     const split = splitWriteBehind(options);
     const o = checkWriteOptions(split.options);
-    const scratch = this.#core.scratch;
-    if (scratch !== undefined && typeof value === 'string') {
-      // Memory-only, a string: encoded straight into wasm memory.
-      try {
-        return scratch.setString(this.#id(), key, value, o);
-      } catch (err) {
-        throw toEdgeCacheError(err);
-      }
-    }
-    const bytes = this.#encode(value);
-    if (split.behind !== undefined && typeof this.#core.wasm?.setBehind === 'function') {
-      const wait = split.behind.waitUntil;
-      await this.#call((w, ns) => w.setBehind(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale, wait));
-      return;
-    }
-    if (scratch !== undefined) {
-      try {
-        return scratch.set(this.#id(), key, bytes, o);
-      } catch (err) {
-        throw toEdgeCacheError(err);
-      }
-    }
-    // Over a backend this is where the entry landed: 'written' (in L2 too),
-    // 'skipped' (breaker open: L1 only) or 'failed' (L2 failed; reported through
-    // onEvent). Without a backend, undefined.
-    return this.#call((w, ns) => w.set(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale));
+    return this.#call('set', (d, ns) => d.set(ns, key, value, o, split.behind));
   }
 
   /** Stores only if the key is absent; true if stored. */
   async add(key, value, options) {
     checkKey(key);
     const o = checkWriteOptions(options);
-    const bytes = this.#encode(value);
-    return this.#call((w, ns) => w.add(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale));
+    return this.#call('add', (d, ns) => d.add(ns, key, value, o));
   }
 
   /** Stores only if the key is present; true if stored. */
   async replace(key, value, options) {
     checkKey(key);
     const o = checkWriteOptions(options);
-    const bytes = this.#encode(value);
-    return this.#call((w, ns) => w.replace(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale));
+    return this.#call('replace', (d, ns) => d.replace(ns, key, value, o));
   }
 
   /** Stores every [key, value] (a Map, pairs, or an object); all or nothing. */
   async setMany(entries, options) {
     const pairs = entriesOf(entries);
     const o = checkWriteOptions(options);
-    const keys = new Array(pairs.length);
-    const values = new Array(pairs.length);
-    const lengths = new Uint32Array(pairs.length);
-    let total = 0;
-    for (let i = 0; i < pairs.length; i++) {
-      keys[i] = checkKey(pairs[i][0]);
-      values[i] = this.#encode(pairs[i][1]);
-      lengths[i] = values[i].length;
-      total += values[i].length;
-    }
-    // One buffer for all values: one copy into wasm instead of one per value.
-    const data = new Uint8Array(total);
-    let at = 0;
-    for (const v of values) {
-      data.set(v, at);
-      at += v.length;
-    }
-    await this.#call((w, ns) => w.setMany(ns, keys, data, lengths, o.ttl, o.idle, o.tags, o.stale));
+    for (const pair of pairs) checkKey(pair[0]);
+    await this.#call('setMany', (d, ns) => d.setMany(ns, pairs, o));
   }
 
   // ---- removal ---------------------------------------------------------
   /** True if the key existed. */
   async delete(key) {
     checkKey(key);
-    return this.#call((w, ns) => w.delete(ns, key));
+    return this.#call('delete', (d, ns) => d.delete(ns, key));
   }
 
   async deleteMany(keys) {
     const list = checkKeys(keys);
-    return this.#call((w, ns) => w.deleteMany(ns, list));
+    return this.#call('deleteMany', (d, ns) => d.deleteMany(ns, list));
   }
 
   /** Removes every entry of this namespace. */
   async clear() {
-    return this.#call((w, ns) => w.clearNamespace(ns));
+    return this.#call('clearNamespace', (d, ns) => d.clearNamespace(ns));
   }
 
   /** Removes every entry of every namespace. */
   async clearAll() {
-    return this.#call((w) => w.clear());
+    return this.#call('clear', (d) => d.clear());
   }
 
   /** Removes entries of this namespace carrying any of `tags` (a string or an array). */
   async invalidateTags(tags) {
     const list = checkTags(tags);
-    return this.#call((w, ns) => w.invalidateTags(ns, list));
+    return this.#call('invalidateTags', (d, ns) => d.invalidateTags(ns, list));
   }
 
   /** Reclaims every expired entry now (expiry is otherwise lazy and amortised). */
   async purgeExpired() {
-    return this.#call((w) => w.purgeExpired());
+    return this.#call('purgeExpired', (d) => d.purgeExpired());
   }
 
   // ---- cross-isolate leases (tiered caches whose backend has atomic writes) ----
@@ -369,38 +288,38 @@ export class Cache {
    */
   async tryLease(key, ttl) {
     checkKey(key);
-    return this.#call((w, ns) => (typeof w.tryLease === 'function' ? w.tryLease(ns, key, ttl) : 'unavailable'));
+    return this.#call('tryLease', (d, ns) => d.tryLease(ns, key, ttl));
   }
 
   /** Gives a lease back early (it also ends by itself after its TTL). */
   async releaseLease(key) {
     checkKey(key);
-    return this.#call((w, ns) => (typeof w.releaseLease === 'function' ? w.releaseLease(ns, key) : undefined));
+    return this.#call('releaseLease', (d, ns) => d.releaseLease(ns, key));
   }
 
   // ---- TTL -------------------------------------------------------------
   /** Milliseconds left; Infinity if it never expires; undefined if missing. */
   async ttl(key) {
     checkKey(key);
-    return this.#call((w, ns) => w.ttl(ns, key));
+    return this.#call('ttl', (d, ns) => d.ttl(ns, key));
   }
 
   /** A new TTL from now (ms or duration string); true if the key exists. */
   async expire(key, ttl) {
     checkKey(key);
-    return this.#call((w, ns) => w.expire(ns, key, ttl));
+    return this.#call('expire', (d, ns) => d.expire(ns, key, ttl));
   }
 
   /** Removes the key's expiry; true if the key exists. */
   async persist(key) {
     checkKey(key);
-    return this.#call((w, ns) => w.persist(ns, key));
+    return this.#call('persist', (d, ns) => d.persist(ns, key));
   }
 
   /** Marks the key used (eviction order, idle clock); true if the key exists. */
   async touch(key) {
     checkKey(key);
-    return this.#call((w, ns) => w.touch(ns, key));
+    return this.#call('touch', (d, ns) => d.touch(ns, key));
   }
 
   // ---- counters --------------------------------------------------------
@@ -408,30 +327,30 @@ export class Cache {
   async incr(key, delta = 1) {
     checkKey(key);
     const step = checkDelta(delta);
-    return counterResult(await this.#call((w, ns) => w.incr(ns, key, step)));
+    return counterResult(await this.#call('incr', (d, ns) => d.incr(ns, key, step)));
   }
 
   async decr(key, delta = 1) {
     checkKey(key);
     const step = checkDelta(delta);
-    return counterResult(await this.#call((w, ns) => w.decr(ns, key, step)));
+    return counterResult(await this.#call('decr', (d, ns) => d.decr(ns, key, step)));
   }
 
   // ---- patterns --------------------------------------------------------
   /** Live keys of this namespace matching a Redis-style glob ('*', '?', '[a-z]', '\\'). */
   async keys(pattern = '*') {
     checkPattern(pattern);
-    return this.#call((w, ns) => w.keys(ns, pattern));
+    return this.#call('keys', (d, ns) => d.keys(ns, pattern));
   }
 
   async countMatching(pattern = '*') {
     checkPattern(pattern);
-    return this.#call((w, ns) => w.countMatching(ns, pattern));
+    return this.#call('countMatching', (d, ns) => d.countMatching(ns, pattern));
   }
 
   async deleteMatching(pattern) {
     checkPattern(pattern);
-    return this.#call((w, ns) => w.deleteMatching(ns, pattern));
+    return this.#call('deleteMatching', (d, ns) => d.deleteMatching(ns, pattern));
   }
 
   // ---- observation -----------------------------------------------------
@@ -447,19 +366,8 @@ export class Cache {
       throw new EdgeCacheError('INVALID_OPTION', 'onEvent needs a function');
     }
     const core = this.#core;
-    if (core.closed) throw new EdgeCacheError('CLOSED', 'the cache is closed');
-    core.eventListeners ??= new Set();
-    if (typeof core.wasm?.onEvent === 'function' && !core.eventsWired) {
-      this.#call((w) => w.onEvent((event) => {
-        if (event.error !== undefined) event.error = toEdgeCacheError(event.error);
-        for (const listener of core.eventListeners) {
-          try {
-            listener(event);
-          } catch {
-            // A failing listener must not break the cache or the other listeners.
-          }
-        }
-      }));
+    if (!core.eventsWired) {
+      this.#call('onEvent', (d) => d.onEvent((event) => core.emit(event)));
       core.eventsWired = true;
     }
     core.eventListeners.add(fn);
@@ -470,7 +378,7 @@ export class Cache {
 
   /** Counters of the whole cache (all namespaces). */
   async stats() {
-    return this.#call((w) => w.stats());
+    return this.#call('stats', (d) => d.stats());
   }
 
   /**
@@ -483,9 +391,9 @@ export class Cache {
       throw new EdgeCacheError('INVALID_OPTION', 'onRemoval needs a function');
     }
     const core = this.#core;
-    const listener = { ns: this.#call((_, ns) => ns), fn };
+    const listener = { ns: this.#call('onRemoval', (_, ns) => ns), fn };
     if (!core.listening) {
-      this.#call((w) => w.onRemoval((ns, key, cause) => core.dispatch(ns, key, cause)));
+      this.#call('onRemoval', (d) => d.onRemoval((ns, key, cause) => core.dispatch(ns, key, cause)));
       core.listening = true;
     }
     core.listeners.add(listener);

@@ -34,11 +34,6 @@ export class WasmScratch {
     this.outCap = 0;
   }
 
-  /** Whether `wasm` speaks this protocol (a tiered cache does not). */
-  static fits(wasm) {
-    return typeof wasm?.getInto === 'function' && typeof wasm.wasmMemory === 'function';
-  }
-
   /** The stored value of `key` (decoded), or undefined; `peek` skips promotion and stats. */
   get(ns, key, peek) {
     const n = this.#putKey(key);

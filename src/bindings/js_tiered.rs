@@ -1,11 +1,9 @@
 //! `WasmTieredCache`: the core's [`TieredCache`] (memory tier in front of a
 //! JS backend adapter) exported to JS.
 //!
-//! It has the method names and argument conventions of `WasmCache`, so the
-//! one JS `Cache` class drives either; here the methods return Promises.
-//! What a tiered cache cannot do (per-entry TTL queries, counters, idle
-//! expiry, key listing) throws UNSUPPORTED synchronously, which the JS layer
-//! turns into a rejection.
+//! js/drivers/tiered.js drives it; here the methods return Promises. What a
+//! tiered cache cannot do (per-entry TTL queries, counters, key listing) is
+//! not exported: the driver's UNSUPPORTED table refuses it before any call.
 //!
 //! - The cache lives in an `Rc` moved into each method's future; the core
 //!   never holds a `RefCell` borrow across an `.await`, so overlapping calls
@@ -568,57 +566,6 @@ impl WasmTieredCache {
         *slot = listener;
         Ok(())
     }
-
-    // ---- what a tiered cache does not offer ------------------------------
-    pub fn peek(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
-        unsupported("peek on a cache with a backend (use get)")
-    }
-
-    pub fn ttl(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
-        unsupported("ttl on a cache with a backend")
-    }
-
-    pub fn expire(&self, _ns: u32, _key: String, _ttl: JsValue) -> JsResult<JsValue> {
-        unsupported("expire on a cache with a backend (set the value again)")
-    }
-
-    pub fn persist(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
-        unsupported("persist on a cache with a backend (set the value again)")
-    }
-
-    pub fn touch(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
-        unsupported("touch on a cache with a backend")
-    }
-
-    pub fn incr(&self, _ns: u32, _key: String, _delta: JsValue) -> JsResult<JsValue> {
-        unsupported("counters on a cache with a backend")
-    }
-
-    pub fn decr(&self, _ns: u32, _key: String, _delta: JsValue) -> JsResult<JsValue> {
-        unsupported("counters on a cache with a backend")
-    }
-
-    pub fn add(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
-        unsupported("add on a cache with a backend")
-    }
-
-    pub fn replace(&self, _ns: u32, _key: String) -> JsResult<JsValue> {
-        unsupported("replace on a cache with a backend")
-    }
-
-    pub fn keys(&self, _ns: u32, _pattern: String) -> JsResult<JsValue> {
-        unsupported("listing keys of a cache with a backend")
-    }
-
-    #[wasm_bindgen(js_name = countMatching)]
-    pub fn count_matching(&self, _ns: u32, _pattern: String) -> JsResult<JsValue> {
-        unsupported("counting keys of a cache with a backend")
-    }
-
-    #[wasm_bindgen(js_name = onRemoval)]
-    pub fn on_removal(&self, _listener: JsValue) -> JsResult<JsValue> {
-        unsupported("removal listeners on a cache with a backend (use onEvent)")
-    }
 }
 
 impl WasmTieredCache {
@@ -728,10 +675,6 @@ fn optional_function(name: &'static str, value: &JsValue) -> JsResult<Option<Fun
             reason: "expected a function".to_string(),
         })
     })
-}
-
-fn unsupported(what: &'static str) -> JsResult<JsValue> {
-    Err(to_js(&CacheError::Unsupported { what }))
 }
 
 fn busy() -> JsValue {

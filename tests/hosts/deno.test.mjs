@@ -3,6 +3,7 @@
 // fixture as the working directory and --node-modules-dir=manual, so
 // `import 'edgecache'` resolves through the exports map (condition `deno`).
 import { cases } from '../conformance/cases.mjs';
+import { hostileCases } from '../hostile/cases.mjs';
 import { t } from '../conformance/assert.mjs';
 
 const fixture = Deno.env.get('EDGECACHE_FIXTURE');
@@ -13,6 +14,6 @@ Deno.test('the deno condition is the one loaded', () => {
   t.equal(lib.runtime, 'deno');
 });
 
-for (const c of cases) {
+for (const c of [...cases, ...hostileCases]) {
   Deno.test(c.name, () => c.run(lib, t));
 }

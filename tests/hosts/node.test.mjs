@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cases } from '../conformance/cases.mjs';
+import { hostileCases } from '../hostile/cases.mjs';
 import { t } from '../conformance/assert.mjs';
 import { fixtureDir } from './fixture.mjs';
 
@@ -15,6 +16,6 @@ test('the node condition is the one loaded', () => {
   t.equal(lib.runtime, 'node');
 });
 
-for (const c of cases) {
+for (const c of [...cases, ...hostileCases]) {
   test(c.name, () => c.run(lib, t));
 }

@@ -19,6 +19,7 @@ writeFileSync(workerSource, `
 import * as memory from 'edgecache';
 import * as tiered from 'edgecache/tiered';
 import { cases } from ${JSON.stringify(join(here, '..', 'conformance', 'cases.mjs'))};
+import { hostileCases } from ${JSON.stringify(join(here, '..', 'hostile', 'cases.mjs'))};
 import { t } from ${JSON.stringify(join(here, '..', 'conformance', 'assert.mjs'))};
 
 // The default entry, with the tiered one as lib.tiered (as load.mjs in Node and Deno).
@@ -27,7 +28,7 @@ const lib = { ...memory, tiered };
 export default {
   async fetch() {
     const results = [{ name: 'the workerd condition is the one loaded', ok: lib.runtime === 'workerd', error: 'runtime ' + lib.runtime }];
-    for (const c of cases) {
+    for (const c of [...cases, ...hostileCases]) {
       try {
         await c.run(lib, t);
         results.push({ name: c.name, ok: true });

@@ -1,0 +1,25 @@
+// One buffer for the values of a batch write: one copy into wasm instead of
+// one per value (see benches/js/boundary.bench.mjs).
+
+import { encodeStored } from '../cache-support.js';
+
+/** [key, value] pairs -> { keys, data, lengths } as the cores' setMany takes them. */
+export function packValues(pairs) {
+  const keys = new Array(pairs.length);
+  const values = new Array(pairs.length);
+  const lengths = new Uint32Array(pairs.length);
+  let total = 0;
+  for (let i = 0; i < pairs.length; i++) {
+    keys[i] = pairs[i][0];
+    values[i] = encodeStored(pairs[i][1]);
+    lengths[i] = values[i].length;
+    total += values[i].length;
+  }
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const v of values) {
+    data.set(v, at);
+    at += v.length;
+  }
+  return { keys, data, lengths };
+}

@@ -1,0 +1,147 @@
+// The tiered driver: a Cache over the core's TieredCache (WasmTieredCache,
+// feature `js-tiered`): L1 in wasm memory, L2 the backend adapter. Every call
+// into the core answers with a Promise. Same contract as drivers/memory.js.
+
+import { decodeStored, encodeStored } from '../cache-support.js';
+import { packValues } from './pack.js';
+
+const MISSING = 0xffffffff;
+
+// What a cache with a backend does not offer, and what to do instead.
+const UNSUPPORTED = Object.freeze({
+  peek: 'peek on a cache with a backend (use get)',
+  ttl: 'ttl on a cache with a backend',
+  expire: 'expire on a cache with a backend (set the value again)',
+  persist: 'persist on a cache with a backend (set the value again)',
+  touch: 'touch on a cache with a backend',
+  incr: 'counters on a cache with a backend',
+  decr: 'counters on a cache with a backend',
+  add: 'add on a cache with a backend',
+  replace: 'replace on a cache with a backend',
+  keys: 'listing keys of a cache with a backend',
+  countMatching: 'counting keys of a cache with a backend',
+  onRemoval: 'removal listeners on a cache with a backend (use onEvent)',
+});
+
+const decodeOrMiss = (bytes) => (bytes === undefined ? undefined : decodeStored(bytes));
+
+export class TieredDriver {
+  static UNSUPPORTED = UNSUPPORTED;
+
+  /** `wasm`: a WasmTieredCache. */
+  constructor(wasm) {
+    this.wasm = wasm;
+  }
+
+  namespace(name) {
+    return this.wasm.namespace(name);
+  }
+
+  free() {
+    this.wasm.free();
+  }
+
+  // ---- reads -----------------------------------------------------------
+  async get(ns, key) {
+    return decodeOrMiss(await this.wasm.get(ns, key));
+  }
+
+  async getAllowingStale(ns, key, maxStale) {
+    const packed = await this.wasm.getAllowingStale(ns, key, maxStale);
+    if (packed === undefined) return undefined;
+    return { value: decodeStored(packed.subarray(1)), stale: packed[0] === 1 };
+  }
+
+  has(ns, key) {
+    return this.wasm.has(ns, key);
+  }
+
+  /** One packed buffer crosses: a u32 LE length per key (MISSING for a miss), then the values. */
+  async getMany(ns, keys) {
+    const packed = await this.wasm.getManyPacked(ns, keys);
+    const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+    const out = new Array(keys.length);
+    let at = keys.length * 4;
+    for (let i = 0; i < keys.length; i++) {
+      const len = view.getUint32(i * 4, true);
+      if (len === MISSING) {
+        out[i] = undefined; // no holes: callers see an array of keys.length values
+      } else {
+        out[i] = decodeStored(packed.subarray(at, at + len));
+        at += len;
+      }
+    }
+    return out;
+  }
+
+  async hasMany(ns, keys) {
+    return Array.from(await this.wasm.hasMany(ns, keys), (f) => f === 1);
+  }
+
+  // ---- writes ----------------------------------------------------------
+  /**
+   * Where the entry landed: 'written' (in L2 too), 'skipped' (breaker open:
+   * L1 only) or 'failed' (L2 failed; reported through onEvent). With
+   * `behind` ({ waitUntil }), resolves once L1 has it; the L2 write goes to waitUntil.
+   */
+  set(ns, key, value, o, behind) {
+    const bytes = encodeStored(value);
+    if (behind !== undefined) {
+      return this.wasm.setBehind(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale, behind.waitUntil);
+    }
+    return this.wasm.set(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale);
+  }
+
+  async setMany(ns, pairs, o) {
+    const { keys, data, lengths } = packValues(pairs);
+    await this.wasm.setMany(ns, keys, data, lengths, o.ttl, o.idle, o.tags, o.stale);
+  }
+
+  // ---- removal ---------------------------------------------------------
+  delete(ns, key) {
+    return this.wasm.delete(ns, key);
+  }
+
+  deleteMany(ns, keys) {
+    return this.wasm.deleteMany(ns, keys);
+  }
+
+  clearNamespace(ns) {
+    return this.wasm.clearNamespace(ns);
+  }
+
+  clear() {
+    return this.wasm.clear();
+  }
+
+  invalidateTags(ns, tags) {
+    return this.wasm.invalidateTags(ns, tags);
+  }
+
+  purgeExpired() {
+    return this.wasm.purgeExpired();
+  }
+
+  deleteMatching(ns, pattern) {
+    return this.wasm.deleteMatching(ns, pattern);
+  }
+
+  // ---- cross-isolate leases ----------------------------------------------
+  tryLease(ns, key, ttl) {
+    return this.wasm.tryLease(ns, key, ttl);
+  }
+
+  releaseLease(ns, key) {
+    return this.wasm.releaseLease(ns, key);
+  }
+
+  // ---- observation -----------------------------------------------------
+  stats() {
+    return this.wasm.stats();
+  }
+
+  /** `handler(event)` for backend failures, corrupt entries and breaker changes. */
+  onEvent(handler) {
+    this.wasm.onEvent(handler);
+  }
+}

@@ -1,0 +1,3 @@
+// Hostile callers: what is passed to the API. See cases.mjs.
+
+export const apiCases = [];
