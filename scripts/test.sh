@@ -19,8 +19,14 @@ cargo clippy --target wasm32-unknown-unknown --features js -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --features js-tiered -- -D warnings
 cargo clippy --target wasm32-wasip2 --features component-tiered -- -D warnings
 
+step "cargo clippy (native, all targets, with the binding features: their unit tests too)"
+cargo clippy --all-targets --features js-tiered,component-tiered -- -D warnings
+
 step "cargo test (core)"
 cargo test
+
+step "cargo test (the bindings' own unit tests, natively: conversions, packing, key input)"
+cargo test --lib --features js-tiered,component-tiered bindings::
 
 step "JS unit tests (node --test)"
 node --test tests/js/

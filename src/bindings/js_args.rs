@@ -102,6 +102,20 @@ pub(crate) fn as_function(value: &JsValue) -> Option<js_sys::Function> {
     value.dyn_ref::<js_sys::Function>().cloned()
 }
 
+/// Takes what a call queued for a JS listener, once no borrow is held, with
+/// the listener to hand it to; `None` when there is nothing to deliver.
+pub(crate) fn take_queued<T>(
+    queue: &std::cell::RefCell<Vec<T>>,
+    listener: &std::cell::RefCell<Option<js_sys::Function>>,
+) -> Option<(Vec<T>, js_sys::Function)> {
+    let queued = match queue.try_borrow_mut() {
+        Ok(mut queue) if !queue.is_empty() => std::mem::take(&mut *queue),
+        _ => return None,
+    };
+    let listener = listener.try_borrow().ok().and_then(|l| l.clone())?;
+    Some((queued, listener))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,18 +148,4 @@ mod tests {
         }
         assert!(unpack_values(&[], b"", &[]).unwrap().is_empty());
     }
-}
-
-/// Takes what a call queued for a JS listener, once no borrow is held, with
-/// the listener to hand it to; `None` when there is nothing to deliver.
-pub(crate) fn take_queued<T>(
-    queue: &std::cell::RefCell<Vec<T>>,
-    listener: &std::cell::RefCell<Option<js_sys::Function>>,
-) -> Option<(Vec<T>, js_sys::Function)> {
-    let queued = match queue.try_borrow_mut() {
-        Ok(mut queue) if !queue.is_empty() => std::mem::take(&mut *queue),
-        _ => return None,
-    };
-    let listener = listener.try_borrow().ok().and_then(|l| l.clone())?;
-    Some((queued, listener))
 }
