@@ -258,6 +258,7 @@ impl Harness {
     fn absorb_events(&mut self) -> Result<(), TestCaseError> {
         let now = self.now();
         let events: Vec<_> = self.events.borrow_mut().drain(..).collect();
+        let mut evicted = Vec::new();
         for (ns, key, cause) in events {
             let id = (self.ns_index(ns), key.clone());
             match cause {
@@ -267,10 +268,31 @@ impl Harness {
                     }
                     self.model.remove(&id);
                 }
-                RemovalCause::Capacity | RemovalCause::Explicit => {
+                RemovalCause::Capacity => {
+                    if let Some(entry) = self.model.remove(&id) {
+                        let weight = self.weight(&key, entry.value.len(), entry.tags.len());
+                        evicted.push((key, weight));
+                    }
+                }
+                RemovalCause::Explicit => {
                     self.model.remove(&id);
                 }
             }
+        }
+        // Not too much: eviction stops as soon as the write fits, so putting
+        // the last entry evicted for capacity back into what the tier holds now
+        // must break a bound (the earlier ones went in policy order before it).
+        if let Some((key, weight)) = evicted.pop() {
+            let stats = self.tier.stats();
+            let config = self.tier.config();
+            prop_assert!(
+                stats.entries + 1 > config.max_entries || stats.bytes + weight > config.max_bytes,
+                "{key} ({weight} B) was evicted though it fits beside {} entries / {} B (max {} / {})",
+                stats.entries,
+                stats.bytes,
+                config.max_entries,
+                config.max_bytes
+            );
         }
         Ok(())
     }

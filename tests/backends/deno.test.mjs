@@ -16,7 +16,7 @@ globalThis.addEventListener('unhandledrejection', (event) => {
 
 const path = await Deno.makeTempFile({ suffix: '.kv' });
 const kv = await Deno.openKv(path);
-const factory = () => lib.denoKV(kv);
+const factory = Object.assign(() => lib.denoKV(kv), { atomic: true }); // atomic checks: leases
 
 for (const c of cases) {
   Deno.test({ name: `deno-kv: ${c.name}`, sanitizeOps: false, sanitizeResources: false, fn: () => c.run(lib, factory, t) });

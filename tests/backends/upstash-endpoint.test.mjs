@@ -85,4 +85,7 @@ test('a wrong token is refused with 401', async () => {
     error = err;
   }
   t.ok(error !== undefined, 'rejected');
+  t.ok(/401|unauthori[sz]ed/i.test(String(error?.message)), `a 401, not just any error: ${error?.message}`);
+  const raw = await fetch(`${endpoint.url}/get/a`, { headers: { authorization: 'Bearer nope' } });
+  t.equal(raw.status, 401, 'the endpoint answers 401 itself');
 });

@@ -30,7 +30,7 @@ addEventListener('unhandledrejection', (event) => {
 export default {
   async fetch(request, env) {
     const results = [];
-    const factory = () => adapters.cloudflareKV(env.CACHE);
+    const factory = Object.assign(() => adapters.cloudflareKV(env.CACHE), { atomic: false }); // no atomic writes
     for (const c of cases) {
       try {
         await c.run(lib, factory, t);

@@ -54,7 +54,8 @@ Deno.test('@cached skipArgs and @invalidates only after success', async () => {
   const users = new Users();
   const first = await users.profile(1, { requestId: 'a' });
   t.deepEqual(await users.profile(1, { requestId: 'b' }), first, 'the trace argument is skipped');
-  await users.rename(1, true).catch(() => {});
+  const failed = await users.rename(1, true).then(() => undefined, (err: Error) => err);
+  t.equal(failed?.message, 'rename failed', 'the method\'s own error reaches the caller unchanged');
   t.equal(await cache.has(argsKey('Users.profile', [1])), true, 'kept when the method throws');
   t.equal(await users.rename(1, false), 'renamed 1');
   t.equal(await cache.has(argsKey('Users.profile', [1])), false, 'removed after success');
