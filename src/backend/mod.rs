@@ -22,6 +22,7 @@
 //! them. The core never sends more items in one batch than [`BackendCaps`] allows.
 
 mod memory;
+mod presets;
 
 use core::fmt;
 use core::future::Future;
@@ -29,6 +30,7 @@ use core::pin::pin;
 use core::task::{Context, Poll, Waker};
 
 pub use memory::{Fault, MemoryBackend};
+pub use presets::PRESET_NAMES;
 
 /// What a backend can hold and do. The core adapts to it: TTLs are clamped,
 /// long keys hashed, large values chunked or refused, batches split.

@@ -329,17 +329,16 @@ fn read_caps(value: &JsValue) -> Result<BackendCaps> {
     }
     let get = |name: &str| Reflect::get(value, &name.into()).unwrap_or_default();
     let preset = get("preset");
-    let mut caps = match preset.as_string().as_deref() {
+    let mut caps = match preset.as_string() {
         None if preset.is_undefined() => BackendCaps::unlimited(),
-        Some("unlimited") => BackendCaps::unlimited(),
-        Some("workers-kv") => BackendCaps::workers_kv(),
-        Some("deno-kv") => BackendCaps::deno_kv(),
-        Some("redis-http") => BackendCaps::redis_http(),
-        _ => {
-            return Err(invalid(
-                "caps.preset must be 'unlimited', 'workers-kv', 'deno-kv' or 'redis-http'",
-            ));
-        }
+        name => match name.as_deref().and_then(BackendCaps::preset) {
+            Some(caps) => caps,
+            None => {
+                return Err(invalid(
+                    "caps.preset must be 'unlimited', 'workers-kv', 'deno-kv' or 'redis-http'",
+                ));
+            }
+        },
     };
     let number = |name: &str| -> Result<Option<u64>> {
         let v = get(name);
