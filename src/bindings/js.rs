@@ -15,9 +15,10 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::bindings::js_args::{
-    as_function, as_strs, number_text, required_ttl, stale_arg, take_queued, ttl_arg, unpack_values,
+    as_function, as_strs, required_ttl, stale_arg, take_queued, ttl_arg, unpack_values,
 };
-use crate::bindings::js_error::{JsResult, error_with_code, into_js, js, to_js};
+use crate::bindings::js_clock::read_now;
+use crate::bindings::js_error::{JsResult, into_js, js, to_js};
 use crate::bindings::js_options::read_options;
 use crate::bindings::js_scratch::Scratch;
 use crate::clock::ManualClock;
@@ -337,26 +338,8 @@ impl WasmCache {
     /// hands the time to the core.
     fn tick(&self) -> JsResult<()> {
         let passed = self.scratch.take_now();
-        let now = match &self.now {
-            None => passed.unwrap_or_else(js_sys::Date::now),
-            Some(f) => {
-                let value = f.call0(&JsValue::UNDEFINED).map_err(|cause| {
-                    error_with_code("INVALID_OPTION", "the `now` option threw", Some(&cause))
-                })?;
-                value.as_f64().unwrap_or(f64::NAN)
-            }
-        };
-        if !(now.is_finite() && now >= 0.0) {
-            return Err(to_js(&CacheError::InvalidOption {
-                name: "now",
-                reason: format!(
-                    "must return epoch milliseconds (a number >= 0), got {}",
-                    number_text(now)
-                ),
-            }));
-        }
-        // Finite and non-negative: the cast saturates at u64::MAX, never traps.
-        self.clock.set(now as u64);
+        let now = read_now(self.now.as_ref(), passed)?;
+        self.clock.set(now);
         Ok(())
     }
 

@@ -29,6 +29,7 @@ use crate::bindings::js_args::{
     as_function, as_strs, required_ttl, take_queued, ttl_arg, unpack_values,
 };
 use crate::bindings::js_backend::{Causes, JsBackend};
+use crate::bindings::js_clock::read_now;
 use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
 use crate::bindings::js_options::read_options;
 use crate::bindings::js_tiered_options::read_tiered_options;
@@ -41,26 +42,26 @@ use crate::tiered::{
     BreakerState, L2Status, Lease, Lookup, TieredCache, TieredConfig, TieredEvent, WriteOptions,
 };
 
-/// The host clock: `Date.now()` or the `now` option, read at every core
-/// request (latencies are measured with it). A bad reading repeats the last good one.
+/// The host clock: `Date.now()` or the `now` option. Each call checks it
+/// once before the core runs ([`HostClock::check`]: a bad reading fails the
+/// call, as in the memory build); the core's own readings inside the call
+/// (latencies) repeat the last good one if the function turns bad mid-call.
 struct HostClock {
     now: Option<Function>,
     last: Cell<u64>,
 }
 
+impl HostClock {
+    fn check(&self) -> JsResult<()> {
+        self.last.set(read_now(self.now.as_ref(), None)?);
+        Ok(())
+    }
+}
+
 impl Clock for HostClock {
     fn now_ms(&self) -> u64 {
-        let ms = match &self.now {
-            None => js_sys::Date::now(),
-            Some(f) => f
-                .call0(&JsValue::UNDEFINED)
-                .ok()
-                .and_then(|v| v.as_f64())
-                .unwrap_or(f64::NAN),
-        };
-        if ms.is_finite() && ms >= 0.0 {
-            // Finite and non-negative: the cast saturates, never traps.
-            self.last.set(ms as u64);
+        if let Ok(ms) = read_now(self.now.as_ref(), None) {
+            self.last.set(ms);
         }
         self.last.get()
     }
@@ -91,6 +92,7 @@ enum HostEvent {
 
 struct Inner {
     cache: TieredCache<JsBackend>,
+    clock: Rc<HostClock>,
     causes: Causes,
     events: Rc<RefCell<Vec<HostEvent>>>,
     listener: RefCell<Option<Function>>,
@@ -197,7 +199,12 @@ impl WasmTieredCache {
             now: host.now,
             last: Cell::new(0),
         });
-        let mut cache = js(TieredCache::new(config, backend, clock))?;
+        clock.check()?;
+        let mut cache = js(TieredCache::new(
+            config,
+            backend,
+            Rc::clone(&clock) as Rc<dyn Clock>,
+        ))?;
         let events: Rc<RefCell<Vec<HostEvent>>> = Rc::default();
         let queue = Rc::clone(&events);
         cache.set_event_hook(Some(Box::new(move |event: &TieredEvent<'_>| {
@@ -208,6 +215,7 @@ impl WasmTieredCache {
         Ok(WasmTieredCache {
             inner: Rc::new(Inner {
                 cache,
+                clock,
                 causes,
                 events,
                 listener: RefCell::new(None),
@@ -577,6 +585,9 @@ impl WasmTieredCache {
         Fut: Future<Output = JsResult<JsValue>> + 'static,
     {
         let inner = Rc::clone(&self.inner);
+        if let Err(bad_clock) = inner.clock.check() {
+            return Promise::reject(&bad_clock);
+        }
         let future = op(Rc::clone(&inner));
         promise(Box::pin(async move {
             let out = future.await;

@@ -18,6 +18,8 @@ mod js_args;
 #[cfg(feature = "js-tiered")]
 mod js_backend;
 #[cfg(feature = "js")]
+mod js_clock;
+#[cfg(feature = "js")]
 mod js_error;
 #[cfg(feature = "js")]
 mod js_functions;

@@ -630,6 +630,31 @@ export const cases = [
       t.equal((await cache.stats()).entries, 51);
     },
   },
+  {
+    name: 'one clock rule: a `now` that is not epoch ms fails in both builds (no silent epoch 0 over a backend)',
+    async run(lib, t) {
+      const map = new Map();
+      const backend = {
+        caps: {},
+        async get(key) { return map.get(key); },
+        async set(key, value) { map.set(key, value.slice()); },
+        async delete(key) { map.delete(key); },
+      };
+      for (const [label, make] of [['memory', lib.createCache], ['tiered', (o) => lib.tiered.createCache({ ...o, backend, timeoutMs: 0 })]]) {
+        t.throws(() => make({ now: () => NaN }), 'INVALID_OPTION', `${label}: NaN at creation`);
+        t.throws(() => make({ now: () => -1 }), 'INVALID_OPTION', `${label}: negative at creation`);
+        let now = 1_700_000_000_000;
+        const cache = make({ now: () => now });
+        await cache.set('k', 'v', { ttl: 1000 });
+        now = NaN;
+        await t.rejects(cache.get('k'), 'INVALID_OPTION', `${label}: NaN later fails the call`);
+        now = 1_700_000_000_500;
+        t.equal(await cache.get('k'), 'v', `${label}: a good clock again serves`);
+        now = 1_700_000_001_000;
+        t.equal(await cache.get('k'), undefined, `${label}: expired at +ttl by that clock`);
+      }
+    },
+  },
 ];
 
 cases.push(...getOrSetCases, ...decoratorCases, ...limitCases, ...fastLaneCases);
