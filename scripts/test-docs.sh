@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Docs are code: packs the npm package, installs the tarball into a fresh
+# project and runs every code block of README.md and pkg-templates/README.md in
+# its host (tests/docs/docs.test.mjs), then the newcomer path
+# (tests/docs/newcomer.mjs): the package README's Worker, Deno and Node examples
+# copied into a new app as a first-time user would. Exits non-zero on any failure.
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib/fixture.sh"
+cd "$ROOT"
+ensure_npm_tools
+ensure_built
+make_fixture
+
+status=0
+echo "== every README code block in its host"
+node --test --test-reporter=spec tests/docs/docs.test.mjs || status=1
+echo "== the newcomer path"
+node tests/docs/newcomer.mjs "$FIXTURE_WORK" || status=1
+
+if [ "$status" -ne 0 ]; then echo "test-docs: FAILED" >&2; else echo "test-docs: every documented example ran"; fi
+exit "$status"
