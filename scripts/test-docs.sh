@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Docs are code: packs the npm package, installs the tarball into a fresh
 # project and runs every code block of README.md and pkg-templates/README.md in
-# its host (tests/docs/docs.test.mjs), then the newcomer path
+# its host (tests/docs/docs.test.mjs), the README's bundler commands with their
+# bundles run (tests/docs/bundles.test.mjs), then the newcomer path
 # (tests/docs/newcomer.mjs): the package README's Worker, Deno and Node examples
 # copied into a new app as a first-time user would. Exits non-zero on any failure.
 set -euo pipefail
@@ -15,6 +16,8 @@ make_fixture
 status=0
 echo "== every README code block in its host"
 node --test --test-reporter=spec tests/docs/docs.test.mjs || status=1
+echo "== the documented bundler commands, and their bundles run"
+node --test --test-reporter=spec tests/docs/bundles.test.mjs || status=1
 echo "== the newcomer path"
 node tests/docs/newcomer.mjs "$FIXTURE_WORK" || status=1
 

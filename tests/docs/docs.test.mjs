@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { extractBlocks } from './extract.mjs';
 import { checkSyntax, projectDir, runDeno, runNode, runTsc, runWorker } from './hosts.mjs';
 import { fixtureDir } from '../hosts/fixture.mjs';
+import { perRequestCaches } from './module-scope.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DOCS = ['README.md', 'pkg-templates/README.md'];
@@ -31,6 +32,10 @@ for (const doc of DOCS) {
   for (const block of blocks) {
     const name = `${basename(dirname(join(root, doc)))}-${basename(doc, '.md')}-${block.line}`.replace(/[^\w-]/g, '_');
     test(`${doc}:${block.line} (${block.lang || 'text'}, ${block.host})`, async (t) => {
+      if (block.host === 'worker') {
+        const lines = perRequestCaches(block.code);
+        if (lines.length > 0) throw new Error(`createCache per request (block lines ${lines}): create it at module scope`);
+      }
       const sizes = await RUNNERS[block.host](block, project, name);
       if (sizes) {
         t.diagnostic(`bundle: worker.js ${sizes.js} B + wasm ${sizes.wasm.join(' + ')} B = ${sizes.raw} B, gzip ${sizes.gzip} B`);
@@ -38,3 +43,12 @@ for (const doc of DOCS) {
     });
   }
 }
+
+// The manual's Errors table names every code the package can reject with.
+test('pkg-templates/README.md: the Errors section lists every ErrorCode', async () => {
+  const { ErrorCode } = await import(join(root, 'js', 'errors.js'));
+  const manual = readFileSync(join(root, 'pkg-templates', 'README.md'), 'utf8');
+  const section = manual.slice(manual.indexOf('## Errors'));
+  const missing = Object.keys(ErrorCode).filter((code) => !section.includes(`| \`${code}\` |`));
+  if (missing.length > 0) throw new Error(`codes without a row in the Errors table: ${missing.join(', ')}`);
+});

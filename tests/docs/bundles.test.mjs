@@ -1,0 +1,77 @@
+// The bundling commands the package README documents (its ```sh block under
+// "Bundling") are run as written against an app that uses both builds, and the
+// bundles they make are executed where they are meant to run: the browser
+// bundle in Node and in Deno with no permission at all (no file or network
+// access: the .wasm is inside), the single-file Node bundle from another
+// folder. Also esbuild --platform=neutral. Sizes are printed for the report.
+import { test } from 'node:test';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { extractBlocks } from './extract.mjs';
+import { fixtureDir } from '../hosts/fixture.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(root, 'scripts', 'node_modules', '.bin');
+const project = join(fixtureDir(), 'bundles');
+mkdirSync(join(project, 'elsewhere'), { recursive: true });
+
+const APP = `
+import { createCache, runtime } from 'edgecache';
+import { createCache as createTiered } from 'edgecache/tiered';
+import { memoryBackend } from 'edgecache/adapters';
+
+const cache = createCache({ maxEntries: 10 });
+await cache.set('k', { n: 1n, at: new Date(0) });
+const tiered = createTiered({ backend: memoryBackend() });
+await tiered.set('t', 'v');
+const got = await cache.get('k');
+console.log(JSON.stringify({ runtime, n: String(got.n), t: await tiered.get('t'), writes: (await tiered.stats()).l2.writes }));
+`;
+const EXPECTED = JSON.stringify({ runtime: 'inline', n: '1', t: 'v', writes: 1 });
+writeFileSync(join(project, 'app.js'), APP);
+
+const manual = readFileSync(join(root, 'pkg-templates', 'README.md'), 'utf8');
+const commands = extractBlocks(manual, 'pkg-templates/README.md')
+  .find((b) => b.lang === 'sh' && /bundles\.test\.mjs/.test(b.options.why ?? ''))
+  ?.code.split('\n').filter((line) => line.trim() !== '');
+
+const env = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, NO_COLOR: '1' };
+const sh = (command, cwd = project) => execFileSync('bash', ['-c', command], { cwd, env, encoding: 'utf8' });
+const size = (file) => {
+  const bytes = readFileSync(file);
+  return `${bytes.length} B (gzip ${gzipSync(bytes).length} B)`;
+};
+
+test('the README documents the bundling commands this test runs', () => {
+  if (!commands || commands.length < 2) throw new Error('no ```sh block citing bundles.test.mjs under Bundling');
+});
+
+for (const command of commands ?? []) {
+  test(`as documented: ${command}`, (t) => {
+    sh(command);
+    const out = join(project, /--outfile=(\S+)/.exec(command)[1]);
+    t.diagnostic(`${out.slice(project.length + 1)}: ${size(out)}`);
+    // Run from a folder with no node_modules: the bundle must carry everything.
+    const copy = join(project, 'elsewhere', out.endsWith('.mjs') ? 'run.mjs' : 'run-browser.mjs');
+    copyFileSync(out, copy);
+    const fromNode = execFileSync(process.execPath, [copy], { encoding: 'utf8' }).trim();
+    if (fromNode !== EXPECTED) throw new Error(`node: ${fromNode}`);
+    if (/--platform=browser/.test(command)) {
+      const fromDeno = execFileSync(join(BIN, 'deno'), ['run', '--no-prompt', copy], { encoding: 'utf8', env }).trim();
+      if (fromDeno !== EXPECTED) throw new Error(`deno without permissions: ${fromDeno}`);
+    }
+  });
+}
+
+test('esbuild --platform=neutral bundles and runs', (t) => {
+  sh('esbuild app.js --bundle --format=esm --platform=neutral --outfile=dist/neutral.mjs --log-level=warning');
+  t.diagnostic(`dist/neutral.mjs: ${size(join(project, 'dist', 'neutral.mjs'))}`);
+  const copy = join(project, 'elsewhere', 'neutral.mjs');
+  copyFileSync(join(project, 'dist', 'neutral.mjs'), copy);
+  const out = execFileSync(process.execPath, [copy], { encoding: 'utf8' }).trim();
+  if (out !== EXPECTED) throw new Error(out);
+  if (!statSync(copy).isFile()) throw new Error('no bundle');
+});
