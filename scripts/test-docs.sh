@@ -2,7 +2,8 @@
 # Docs are code: packs the npm package, installs the tarball into a fresh
 # project and runs every code block of README.md and pkg-templates/README.md in
 # its host (tests/docs/docs.test.mjs), the README's bundler commands with their
-# bundles run (tests/docs/bundles.test.mjs), then the newcomer path
+# bundles run (tests/docs/bundles.test.mjs), deno check of the installed package
+# (tests/docs/deno-check.test.mjs), then the newcomer path
 # (tests/docs/newcomer.mjs): the package README's Worker, Deno and Node examples
 # copied into a new app as a first-time user would. Exits non-zero on any failure.
 set -euo pipefail
@@ -18,6 +19,8 @@ echo "== every README code block in its host"
 node --test --test-reporter=spec tests/docs/docs.test.mjs || status=1
 echo "== the documented bundler commands, and their bundles run"
 node --test --test-reporter=spec tests/docs/bundles.test.mjs || status=1
+echo "== deno check through an import map and direct imports"
+node --test --test-reporter=spec tests/docs/deno-check.test.mjs || status=1
 echo "== the newcomer path"
 node tests/docs/newcomer.mjs "$FIXTURE_WORK" || status=1
 

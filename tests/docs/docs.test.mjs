@@ -4,6 +4,7 @@
 // and sets EDGECACHE_FIXTURE). Blocks are found and classified by extract.mjs;
 // hosts.mjs runs them. One test per block, named by file and line.
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,4 +52,23 @@ test('pkg-templates/README.md: the Errors section lists every ErrorCode', async 
   const section = manual.slice(manual.indexOf('## Errors'));
   const missing = Object.keys(ErrorCode).filter((code) => !section.includes(`| \`${code}\` |`));
   if (missing.length > 0) throw new Error(`codes without a row in the Errors table: ${missing.join(', ')}`);
+});
+
+// The example Worker (examples/worker, run by scripts/main.sh) keeps its cache at module scope too.
+test('examples/worker creates its cache at module scope', () => {
+  const lines = perRequestCaches(readFileSync(join(root, 'examples', 'worker', 'src', 'index.js'), 'utf8'));
+  if (lines.length > 0) throw new Error(`createCache per request at lines ${lines}`);
+});
+
+// The README lists what `npm pack` puts in the tarball: the names must match.
+test('README.md: the tarball listing is what npm packs', () => {
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', join(root, 'pkg')], { encoding: 'utf8', cwd: project }));
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const listing = extractBlocks(readme, 'README.md').find((b) => /npm pack --dry-run/.test(b.options.why ?? ''));
+  if (!listing) throw new Error('no tarball listing in README.md');
+  const listed = listing.code.split('\n').map((l) => l.trim().split(/\s+/).pop()).filter(Boolean).sort();
+  const actual = packed.files.map((f) => f.path).sort();
+  const missing = actual.filter((f) => !listed.includes(f));
+  const extra = listed.filter((f) => !actual.includes(f));
+  if (missing.length || extra.length) throw new Error(`README listing out of date: not listed ${missing}; not packed ${extra}`);
 });
