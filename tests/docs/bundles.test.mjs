@@ -75,3 +75,31 @@ test('esbuild --platform=neutral bundles and runs', (t) => {
   if (out !== EXPECTED) throw new Error(out);
   if (!statSync(copy).isFile()) throw new Error('no bundle');
 });
+
+// Which entry each host's resolver gets (issue 16: no `browser` condition, and
+// `edge-light` alone fell through to the Node entry): esbuild resolves both
+// builds under each condition set, as that host's bundler or loader would.
+const RESOLUTION = [
+  [['workerd', 'worker', 'browser'], 'workerd'], // wrangler
+  [['edge-light', 'browser'], 'workerd'], // Vercel Edge
+  [['edge-light'], 'workerd'],
+  [['deno', 'node'], 'deno'],
+  [['bun', 'node'], 'inline'],
+  [['node'], 'node'],
+  [['edgecache-inline', 'node'], 'inline'],
+  [['browser'], 'inline'],
+  [[], 'inline'], // default
+];
+for (const [conditions, entry] of RESOLUTION) {
+  test(`conditions [${conditions.join(', ')}] resolve to entry/${entry}.js and entry/tiered/${entry}.js`, async () => {
+    const { requireTool } = await import('../../scripts/lib/workerd.mjs');
+    const result = await requireTool('esbuild').build({
+      stdin: { contents: "import 'edgecache'; import 'edgecache/tiered';", resolveDir: project },
+      bundle: true, write: false, metafile: true, format: 'esm', platform: 'neutral', conditions,
+      external: ['*.wasm', 'node:*'], logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs).filter((p) => /edgecache\/entry\//.test(p)).map((p) => p.replace(/.*edgecache\//, '')).sort();
+    const expected = [`entry/${entry}.js`, `entry/tiered/${entry}.js`].sort();
+    if (JSON.stringify(inputs) !== JSON.stringify(expected)) throw new Error(`resolved ${inputs.join(', ')}`);
+  });
+}
