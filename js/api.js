@@ -22,7 +22,7 @@ const CORE_OPTIONS = [
   'maxEntries', 'maxBytes', 'maxValueBytes', 'maxKeyBytes', 'maxTagsPerEntry', 'defaultTtl', 'defaultIdle',
   'policy', 'compressionThreshold', 'compressionLevel', 'now',
 ];
-const KNOWN_OPTIONS = [...CORE_OPTIONS, ...JS_OPTIONS];
+export const KNOWN_OPTIONS = [...CORE_OPTIONS, ...JS_OPTIONS];
 
 // Why a backend fails on the default entry: that build holds no tiered code.
 const NO_TIERED = "option `backend` needs the tiered build: import { createCache } from 'edgecache/tiered' "

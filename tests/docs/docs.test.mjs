@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { extractBlocks } from './extract.mjs';
 import { checkSyntax, projectDir, runDeno, runNode, runTsc, runWorker } from './hosts.mjs';
 import { fixtureDir } from '../hosts/fixture.mjs';
@@ -71,4 +71,34 @@ test('README.md: the tarball listing is what npm packs', () => {
   const missing = actual.filter((f) => !listed.includes(f));
   const extra = listed.filter((f) => !actual.includes(f));
   if (missing.length || extra.length) throw new Error(`README listing out of date: not listed ${missing}; not packed ${extra}`);
+});
+
+// The manual is complete: every method of a cache, every createCache option
+// and every limit the repository README states appear in it.
+test('pkg-templates/README.md names every Cache method and createCache option', async () => {
+  const manual = readFileSync(join(root, 'pkg-templates', 'README.md'), 'utf8');
+  const { default: lib } = await import(pathToFileURL(join(fixtureDir(), 'load.mjs')).href);
+  const methods = Object.getOwnPropertyNames(lib.Cache.prototype).filter((m) => m !== 'constructor');
+  const { KNOWN_OPTIONS } = await import(join(root, 'js', 'api.js'));
+  const missing = [
+    ...methods.filter((m) => !manual.includes(`\`${m}(`) && !manual.includes(`\`${m}\``) && !manual.includes(`/ \`${m}`)),
+    ...KNOWN_OPTIONS.filter((o) => !manual.includes(`\`${o}\``)),
+  ];
+  if (missing.length > 0) throw new Error(`not in the manual: ${missing.join(', ')}`);
+});
+
+test('pkg-templates/README.md states the key rules, TTL cap, batch limit and expiry boundary', () => {
+  const manual = readFileSync(join(root, 'pkg-templates', 'README.md'), 'utf8');
+  for (const fact of ['non-empty', 'control characters', '10 years', '10 000 items', 'gone at exactly', 'Node Buffers', '--allow-read', '--allow-net', '--unstable-kv']) {
+    if (!manual.includes(fact)) throw new Error(`the manual does not say: ${fact}`);
+  }
+});
+
+// What a published package needs beside the code (issue 16: no licence file, no repository).
+test('the tarball carries the licences and changelog, and package.json its links', () => {
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', join(root, 'pkg')], { encoding: 'utf8', cwd: project }));
+  const files = packed.files.map((f) => f.path);
+  for (const f of ['LICENSE-MIT', 'LICENSE-APACHE', 'CHANGELOG.md', 'README.md']) if (!files.includes(f)) throw new Error(`${f} not packed`);
+  const pkg = JSON.parse(readFileSync(join(root, 'pkg', 'package.json'), 'utf8'));
+  for (const field of ['repository', 'homepage', 'bugs', 'license']) if (!pkg[field]) throw new Error(`package.json has no ${field}`);
 });
