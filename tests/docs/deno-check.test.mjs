@@ -61,3 +61,15 @@ void [initSync, initTiered, runtimes, e4.init, t4.init];
 ${USE}`);
   check('direct.ts', ['--config', 'deno.json']);
 });
+
+// The manual's claim: `edgecache/inline` needs no Deno permission at all.
+test('deno run with no permission flags through edgecache/inline', () => {
+  const project = dirname(dir); // the fixture project, whose package.json lists edgecache
+  writeFileSync(join(project, 'inline-deno.js'), `import { createCache, runtime } from 'edgecache/inline';
+const cache = createCache();
+await cache.set('k', 1n);
+console.log(runtime, await cache.incr('k'));
+`);
+  const out = execFileSync(deno, ['run', '--no-prompt', 'inline-deno.js'], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  if (out.trim() !== 'inline 2') throw new Error(out);
+});
