@@ -3,9 +3,10 @@
 // bundles they make are executed where they are meant to run: the browser
 // bundle in Node and in Deno with no permission at all (no file or network
 // access: the .wasm is inside), the single-file Node bundle from another
-// folder. Also esbuild --platform=neutral. Sizes are printed for the report.
+// folder. Also esbuild --platform=neutral, a Vite browser build, and which entry
+// each host's export conditions resolve to. Sizes are printed for the report.
 import { test } from 'node:test';
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +75,24 @@ test('esbuild --platform=neutral bundles and runs', (t) => {
   const out = execFileSync(process.execPath, [copy], { encoding: 'utf8' }).trim();
   if (out !== EXPECTED) throw new Error(out);
   if (!statSync(copy).isFile()) throw new Error('no bundle');
+});
+
+// Vite (a browser app build, no edgecache-specific configuration): the bundle
+// runs without file or network access, in Node and in Deno with no permission.
+test('vite build of a browser app runs', (t) => {
+  writeFileSync(join(project, 'index.html'), '<!doctype html><script type="module" src="./app.js"></script>\n');
+  // Only the preload polyfill is turned off: it touches `document`, which Node and Deno lack.
+  writeFileSync(join(project, 'vite.config.js'), 'export default { build: { modulePreload: { polyfill: false }, outDir: "vite-dist" } };\n');
+  sh('vite build --logLevel error');
+  const assets = join(project, 'vite-dist', 'assets');
+  const script = readdirSync(assets).find((f) => f.endsWith('.js'));
+  t.diagnostic(`vite-dist/assets/${script}: ${size(join(assets, script))}`);
+  const copy = join(project, 'elsewhere', 'vite.mjs');
+  copyFileSync(join(assets, script), copy);
+  const fromNode = execFileSync(process.execPath, [copy], { encoding: 'utf8' }).trim();
+  if (fromNode !== EXPECTED) throw new Error(`node: ${fromNode}`);
+  const fromDeno = execFileSync(join(BIN, 'deno'), ['run', '--no-prompt', copy], { encoding: 'utf8', env }).trim();
+  if (fromDeno !== EXPECTED) throw new Error(`deno without permissions: ${fromDeno}`);
 });
 
 // Which entry each host's resolver gets (issue 16: no `browser` condition, and
