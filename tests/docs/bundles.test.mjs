@@ -122,3 +122,24 @@ for (const [conditions, entry] of RESOLUTION) {
     if (JSON.stringify(inputs) !== JSON.stringify(expected)) throw new Error(`resolved ${inputs.join(', ')}`);
   });
 }
+
+// edgecache/init and edgecache/tiered/init: the caller brings the wasm, as a
+// compiled WebAssembly.Module or as bytes (both exported by the package).
+test('the init entries take a WebAssembly.Module or bytes from the caller', () => {
+  writeFileSync(join(project, 'init.mjs'), `
+import { readFileSync } from 'node:fs';
+import * as memory from 'edgecache/init';
+import * as tiered from 'edgecache/tiered/init';
+import { memoryBackend } from 'edgecache/adapters';
+const bytes = (name) => readFileSync(new URL(import.meta.resolve('edgecache/' + name)));
+memory.init(new WebAssembly.Module(bytes('edgecache_bg.wasm')));
+tiered.init(bytes('edgecache_tiered_bg.wasm'));
+const a = memory.createCache();
+await a.set('k', 1);
+const b = tiered.createCache({ backend: memoryBackend() });
+await b.set('k', 2);
+console.log(memory.runtime, tiered.runtime, await a.get('k'), await b.get('k'), (await b.stats()).l2.writes);
+`);
+  const out = execFileSync(process.execPath, ['init.mjs'], { cwd: project, encoding: 'utf8' }).trim();
+  if (out !== 'init init 1 2 1') throw new Error(out);
+});
