@@ -77,7 +77,7 @@ test('README.md: the tarball listing is what npm packs', () => {
 // and every limit the repository README states appear in it.
 test('pkg-templates/README.md names every Cache method and createCache option', async () => {
   const manual = readFileSync(join(root, 'pkg-templates', 'README.md'), 'utf8');
-  const { default: lib } = await import(pathToFileURL(join(fixtureDir(), 'load.mjs')).href);
+  const lib = await import(pathToFileURL(join(fixtureDir(), 'node_modules', 'edgecache', 'entry', 'node.js')).href);
   const methods = Object.getOwnPropertyNames(lib.Cache.prototype).filter((m) => m !== 'constructor');
   const { KNOWN_OPTIONS } = await import(join(root, 'js', 'api.js'));
   const missing = [
