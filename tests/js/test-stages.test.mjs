@@ -54,3 +54,15 @@ test('test.sh runs every stage through `stage` and checks the tree at the end', 
   assert.match(text, /TREE_BEFORE="\$\(tree_state\)"/);
   assert.match(text, /"\$\(tree_state\)" != "\$TREE_BEFORE"/);
 });
+
+test('tree_state tells a tree changed by the run from one left as it was', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tree-'));
+  const sh = (cmd) => spawnSync('bash', ['-c', `set -e; cd "${dir}"; source "${lib}"; ${cmd}`], { encoding: 'utf8' });
+  assert.equal(sh('git init -q && git config user.email t@t && git config user.name t && echo a > f && git add f && git commit -qm a').status, 0);
+  const before = sh('tree_state').stdout;
+  assert.equal(sh('tree_state').stdout, before, 'nothing changed');
+  sh('echo b >> f');
+  assert.notEqual(sh('tree_state').stdout, before, 'a tracked file changed');
+  sh('git checkout -q f && echo new > untracked');
+  assert.notEqual(sh('tree_state').stdout, before, 'a new file appeared');
+});
