@@ -3,7 +3,7 @@
 // bundles they make are executed where they are meant to run: the browser
 // bundle in Node and in Deno with no permission at all (no file or network
 // access: the .wasm is inside), the single-file Node bundle from another
-// folder. Also esbuild --platform=neutral, a Vite browser build, and which entry
+// folder. Also esbuild --platform=neutral, a Vite browser build, Bun, and which entry
 // each host's export conditions resolve to. Sizes are printed for the report.
 import { test } from 'node:test';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -93,6 +93,29 @@ test('vite build of a browser app runs', (t) => {
   if (fromNode !== EXPECTED) throw new Error(`node: ${fromNode}`);
   const fromDeno = execFileSync(join(BIN, 'deno'), ['run', '--no-prompt', copy], { encoding: 'utf8', env }).trim();
   if (fromDeno !== EXPECTED) throw new Error(`deno without permissions: ${fromDeno}`);
+});
+
+// Bun (issue 16: `bun build` for Node built, then died with ENOENT): run
+// directly (the `bun` condition), and bundled for bun, for browsers and, with
+// the documented condition, for Node; each bundle run from a folder without
+// node_modules.
+test('bun runs the app, and its bundles run (bun, browser, node with edgecache-inline)', (t) => {
+  const direct = sh('bun run app.js').trim();
+  if (direct !== EXPECTED) throw new Error(`bun run: ${direct}`);
+  const builds = [
+    ['bun build app.js --target=bun --outfile=dist/bun.js', 'bun.js', ['bun', 'run']],
+    ['bun build app.js --target=browser --outfile=dist/bun-browser.mjs', 'bun-browser.mjs', [process.execPath]],
+    ['bun build app.js --target=node --conditions=edgecache-inline --outfile=dist/bun-node.mjs', 'bun-node.mjs', [process.execPath]],
+  ];
+  for (const [command, file, runner] of builds) {
+    sh(`${command} >/dev/null`);
+    t.diagnostic(`${file}: ${size(join(project, 'dist', file))}`);
+    const copy = join(project, 'elsewhere', file);
+    copyFileSync(join(project, 'dist', file), copy);
+    const [bin, ...args] = runner;
+    const out = execFileSync(bin === 'bun' ? join(BIN, 'bun') : bin, [...args, copy], { encoding: 'utf8', env }).trim();
+    if (out !== EXPECTED) throw new Error(`${command}: ${out}`);
+  }
 });
 
 // Which entry each host's resolver gets (issue 16: no `browser` condition, and
