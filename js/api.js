@@ -12,9 +12,17 @@ import { EdgeCacheError, ErrorCode, isEdgeCacheError } from './errors.js';
 import { toEdgeCacheError } from './cache-support.js';
 import { tieredArguments, TIERED_OPTIONS } from './tiered-options.js';
 import { makeDecorators } from './decorators.js';
+import { didYouMean } from './did-you-mean.js';
 
 // Options handled here; every other name goes to the wasm core, which refuses unknown ones.
 const JS_OPTIONS = new Set(['namespace', ...TIERED_OPTIONS]);
+// The core's option names (src/bindings/js_options.rs), only to suggest one for a typo:
+// the core stays the judge of what it accepts.
+const CORE_OPTIONS = [
+  'maxEntries', 'maxBytes', 'maxValueBytes', 'maxKeyBytes', 'maxTagsPerEntry', 'defaultTtl', 'defaultIdle',
+  'policy', 'compressionThreshold', 'compressionLevel', 'now',
+];
+export const KNOWN_OPTIONS = [...CORE_OPTIONS, ...JS_OPTIONS];
 
 // Why a backend fails on the default entry: that build holds no tiered code.
 const NO_TIERED = "option `backend` needs the tiered build: import { createCache } from 'edgecache/tiered' "
@@ -43,7 +51,10 @@ export function makeApi(glue) {
     }
     const coreOptions = {};
     for (const [name, value] of Object.entries(options)) {
-      if (!JS_OPTIONS.has(name)) coreOptions[name] = value;
+      if (JS_OPTIONS.has(name)) continue;
+      const hint = KNOWN_OPTIONS.includes(name) ? '' : didYouMean(name, KNOWN_OPTIONS);
+      if (hint !== '') throw new EdgeCacheError('INVALID_OPTION', `invalid option \`options\`: unknown option \`${name}\`${hint}`);
+      coreOptions[name] = value;
     }
     const namespace = options.namespace ?? '';
     if (typeof namespace !== 'string') {
@@ -53,10 +64,11 @@ export function makeApi(glue) {
       throw new EdgeCacheError('INVALID_OPTION', NO_TIERED);
     }
     let driver;
+    let core; // set below; createCache's waitUntil reports to it once it exists
     try {
       // The driver is chosen once: with a backend, the tiered cache (L1 here,
       // L2 the adapter's service); without, the memory tier alone.
-      const tiered = tieredArguments(options);
+      const tiered = tieredArguments(options, (err) => core?.reportWaitUntil(err));
       driver = tiered === undefined
         ? new MemoryDriver(new WasmCache(coreOptions))
         : new TieredDriver(new WasmTieredCache(coreOptions, tiered.options, tiered.adapter, tiered.waitUntil));
@@ -64,7 +76,8 @@ export function makeApi(glue) {
     } catch (err) {
       throw toEdgeCacheError(err);
     }
-    return new Cache(new CacheCore(driver, { durationMs }), namespace);
+    core = new CacheCore(driver, { durationMs });
+    return new Cache(core, namespace);
   }
 
   /** Bytes of wasm linear memory now (it grows, never shrinks): for soak and load tests. */

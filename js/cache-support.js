@@ -6,6 +6,7 @@ import { decodeValue, encodeValue } from './codec.js';
 import { decodeTopString } from './value-decoder.js';
 import { CODEC_VERSION, T_TOP_UTF8 } from './value-format.js';
 import { EdgeCacheError } from './errors.js';
+import { didYouMean } from './did-you-mean.js';
 
 // ---------------------------------------------------------------- stored values
 // Counter rule (shared with the core's incr/decr, which store ASCII decimal):
@@ -13,16 +14,22 @@ import { EdgeCacheError } from './errors.js';
 // bytes starting with '-' or a digit are read back as such a counter. Codec
 // output always starts with its version byte (0x01), so the two never collide.
 // A counter beyond Number.MAX_SAFE_INTEGER (reachable through incr) reads as a BigInt.
+// A BigInt in the signed 64-bit range is stored the same way with an 'n' after
+// the digits ("123n"): it reads back as a BigInt, and incr/decr (which accept
+// that suffix, src/memory/commands.rs) count from it. Other BigInts use the codec.
 
 const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;
-const COUNTER_TEXT = /^-?[0-9]{1,19}$/;
+const COUNTER_TEXT = /^-?[0-9]{1,19}n?$/;
+const SUFFIX_N = 0x6e;
 
 /** The bytes stored for `value`. */
 export function encodeStored(value) {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && !Object.is(value, -0)) {
-    const text = String(value);
+  const counter = (typeof value === 'number' && Number.isSafeInteger(value) && !Object.is(value, -0))
+    || (typeof value === 'bigint' && BigInt.asIntN(64, value) === value);
+  if (counter) {
+    const text = typeof value === 'bigint' ? `${value}n` : String(value);
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
     return bytes;
@@ -49,10 +56,11 @@ export function decodeStoredAt(mem, start, len) {
 }
 
 function parseCounter(bytes) {
-  const text = bytes.length <= 20 ? String.fromCharCode.apply(null, bytes) : '';
+  const text = bytes.length <= 21 ? String.fromCharCode.apply(null, bytes) : '';
   if (!COUNTER_TEXT.test(text)) {
     throw new EdgeCacheError('CORRUPT_DATA', 'stored bytes look like a counter but are not a decimal integer');
   }
+  if (bytes[bytes.length - 1] === SUFFIX_N) return BigInt(text.slice(0, -1));
   return counterResult(BigInt(text));
 }
 
@@ -139,7 +147,8 @@ export function checkWriteOptions(options) {
   }
   for (const name of Object.keys(options)) {
     if (!WRITE_OPTIONS.has(name)) {
-      throw new EdgeCacheError('INVALID_OPTION', `unknown write option \`${name}\` (expected ttl, idle, tags, stale)`);
+      const hint = didYouMean(name, [...WRITE_OPTIONS, 'writeBehind', 'waitUntil']) || ' (expected ttl, idle, tags, stale)';
+      throw new EdgeCacheError('INVALID_OPTION', `unknown write option \`${name}\`${hint}`);
     }
   }
   const tags = options.tags === undefined ? undefined : checkTags(options.tags);

@@ -21,6 +21,7 @@ import {
 import { EdgeCacheError } from './errors.js';
 import { splitWriteBehind } from './write-behind.js';
 import { getOrSet } from './get-or-set.js';
+import { toWaitUntil } from './wait-until.js';
 import { SingleFlight } from './singleflight.js';
 
 /**
@@ -43,6 +44,19 @@ export class CacheCore {
     this.eventListeners = new Set(); // backend event listeners
     this.eventsWired = false;
     this.closed = false; // set by close(): every later call rejects with CLOSED
+    this.warnedWaitUntil = false;
+    // Bound once: handed to every waitUntil this cache builds (js/wait-until.js).
+    this.reportWaitUntil = (error) => this.#reportWaitUntil(error);
+  }
+
+  // A host refused a background promise: an event for onEvent listeners, and a
+  // console warning (once per cache) when nobody listens, so it is never silent.
+  #reportWaitUntil(error) {
+    if (this.eventListeners.size === 0 && !this.warnedWaitUntil) {
+      this.warnedWaitUntil = true;
+      console.warn(`edgecache: ${error.message}`);
+    }
+    this.emit({ type: 'wait-until-error', error });
   }
 
   dispatch(ns, key, cause) {
@@ -188,6 +202,7 @@ export class Cache {
       flights: core.flights,
       flightKey: `${String(this.#name).length}:${String(this.#name)}:${key}`,
       durationMs: core.durationMs,
+      reportWaitUntil: core.reportWaitUntil,
     }, key, loader, options);
   }
 
@@ -222,7 +237,8 @@ export class Cache {
     checkKey(key);
     const split = splitWriteBehind(options);
     const o = checkWriteOptions(split.options);
-    return this.#call('set', (d, ns) => d.set(ns, key, value, o, split.behind));
+    const behind = split.behind && { waitUntil: toWaitUntil(split.behind.waitUntil, this.#core.reportWaitUntil) };
+    return this.#call('set', (d, ns) => d.set(ns, key, value, o, behind));
   }
 
   /** Stores only if the key is absent; true if stored. */
@@ -358,8 +374,9 @@ export class Cache {
    * Over a backend: calls fn(event) for each backend failure ({ type: 'backend-error',
    * op, attempt, error }, error.cause being the adapter's exception), corrupt entry
    * ({ type: 'corrupt-entry', key, error }) and breaker change ('breaker-open',
-   * 'breaker-close'). Exceptions thrown by fn are ignored. Resolves to an
-   * unsubscribe function; on a memory-only cache no event ever comes.
+   * 'breaker-close'). On every cache: { type: 'wait-until-error', error } when a
+   * waitUntil refused a background promise (js/wait-until.js). Exceptions thrown
+   * by fn are ignored. Resolves to an unsubscribe function.
    */
   async onEvent(fn) {
     if (typeof fn !== 'function') {

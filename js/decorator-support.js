@@ -6,6 +6,7 @@
 import { encodeCanonical } from './codec.js';
 import { toEdgeCacheError, typeName } from './cache-support.js';
 import { EdgeCacheError } from './errors.js';
+import { didYouMean } from './did-you-mean.js';
 
 export function invalid(message) {
   return new EdgeCacheError('INVALID_OPTION', message);
@@ -24,7 +25,8 @@ export function checkOptionNames(what, options, allowed) {
   }
   for (const name of Object.keys(options)) {
     if (!allowed.has(name)) {
-      throw invalid(`unknown ${what} option \`${name}\` (expected ${[...allowed].join(', ')})`);
+      const hint = didYouMean(name, allowed) || ` (expected ${[...allowed].join(', ')})`;
+      throw invalid(`unknown ${what} option \`${name}\`${hint}`);
     }
   }
   return options;

@@ -84,8 +84,16 @@ export function makeDecorators({ createCache, argsKey: rawArgsKey }) {
 
   function cachedWith(options, cacheOf) {
     const keyOf = argsKeyOf(options);
-    return (target, context) => decorateOrWrap('cached', target, context,
-      (fn, nameOf) => readThrough(fn, nameOf, options, keyOf, cacheOf));
+    return (target, context) => {
+      // Keys start with the function's name; an inline arrow has none, and no
+      // other source is stable across deploys: refused now, not at the first call.
+      if (context === undefined && typeof target === 'function' && target.name === ''
+        && options.name === undefined && options.key === undefined) {
+        throw invalid('cannot build a key for an anonymous function: give the `name` or `key` option '
+          + "(cached(async (id) => ..., { name: 'getUser' }))");
+      }
+      return decorateOrWrap('cached', target, context, (fn, nameOf) => readThrough(fn, nameOf, options, keyOf, cacheOf));
+    };
   }
 
   /**

@@ -14,6 +14,8 @@
 
 import { checkKey, checkTags, toEdgeCacheError, typeName } from './cache-support.js';
 import { EdgeCacheError } from './errors.js';
+import { toWaitUntil } from './wait-until.js';
+import { didYouMean } from './did-you-mean.js';
 
 const OPTIONS = new Set([
   'ttl', 'idle', 'tags', 'staleWhileRevalidate', 'staleIfError', 'waitUntil', 'cacheErrors', 'shouldCache',
@@ -43,22 +45,23 @@ function windowMs(name, value, durationMs) {
   }
 }
 
-/** Checks getOrSet options once, before anything is read or loaded. */
-export function checkGetOrSetOptions(options, durationMs) {
+/**
+ * Checks getOrSet options once, before anything is read or loaded. `report`
+ * receives a waitUntil's refusals (js/wait-until.js).
+ */
+export function checkGetOrSetOptions(options, durationMs, report = ignore) {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw invalid(`getOrSet options must be an object, got ${typeName(options)}`);
   }
   for (const name of Object.keys(options)) {
     if (!OPTIONS.has(name)) {
-      throw invalid(`unknown getOrSet option \`${name}\` (expected ${[...OPTIONS].join(', ')})`);
+      const hint = didYouMean(name, OPTIONS) || ` (expected ${[...OPTIONS].join(', ')})`;
+      throw invalid(`unknown getOrSet option \`${name}\`${hint}`);
     }
   }
-  const { waitUntil, shouldCache, cacheErrors } = options;
-  if (waitUntil !== undefined && typeof waitUntil !== 'function'
-    && !(waitUntil !== null && typeof waitUntil === 'object' && typeof waitUntil.waitUntil === 'function')) {
-    throw invalid('`waitUntil` must be a function (e.g. (p) => ctx.waitUntil(p)) or an object with a waitUntil method (ctx)');
-  }
+  const { shouldCache, cacheErrors } = options;
+  const waitUntil = toWaitUntil(options.waitUntil, report);
   if (shouldCache !== undefined && typeof shouldCache !== 'function') {
     throw invalid('`shouldCache` must be a function (value) => boolean');
   }
@@ -134,17 +137,6 @@ async function takeLease(cache, key, o) {
   return { leased: false };
 }
 
-/** Hands a background promise to the host; a throwing waitUntil must not fail the read. */
-function handOver(waitUntil, promise) {
-  if (waitUntil === undefined) return;
-  try {
-    if (typeof waitUntil === 'function') waitUntil(promise);
-    else waitUntil.waitUntil(promise);
-  } catch {
-    // The refresh still runs; only its survival past the response is lost.
-  }
-}
-
 /** The error a cached loader error is rebuilt as: what was stored, marked `cached`. */
 function rebuildError(stored) {
   const err = new Error(String(stored?.message ?? 'loader failed'));
@@ -169,7 +161,7 @@ function errorRecord(err) {
 
 /**
  * @param cache the Cache (namespace view) to read and write
- * @param {{ flights, flightKey: string, durationMs }} ctx shared single-flight state
+ * @param {{ flights, flightKey: string, durationMs, reportWaitUntil }} ctx shared single-flight state
  * @param {string} key
  * @param {() => unknown} loader
  * @param options see OPTIONS above and the README
@@ -179,7 +171,7 @@ export async function getOrSet(cache, ctx, key, loader, options) {
   if (typeof loader !== 'function') {
     throw invalid(`getOrSet needs a loader function, got ${typeName(loader)}`);
   }
-  const o = checkGetOrSetOptions(options, ctx.durationMs);
+  const o = checkGetOrSetOptions(options, ctx.durationMs, ctx.reportWaitUntil);
 
   const found = await cache.getAllowingStale(key, o.swr);
   if (found !== undefined && !found.stale) return found.value;
@@ -190,7 +182,7 @@ export async function getOrSet(cache, ctx, key, loader, options) {
   if (found !== undefined) {
     // Stale within the SWR window: serve it, refresh once in the background.
     const refresh = ctx.flights.run(ctx.flightKey, load).then(ignore, ignore);
-    handOver(o.waitUntil, refresh);
+    o.waitUntil?.(refresh); // never throws: a refusal is reported (js/wait-until.js)
     return found.value;
   }
   if (errors !== undefined && !ctx.flights.inFlight(ctx.flightKey)) {

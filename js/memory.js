@@ -1,3 +1,4 @@
+/* @ts-self-types="./memory.d.ts" */
 // The API of 'edgecache': the memory-tier build (edgecache_bg.wasm). The entry
 // points (entry/*.js) initialise its glue and re-export this module.
 import * as glue from './edgecache.js';

@@ -1,6 +1,6 @@
 // The createCache options of a cache with a backend (see README):
 //   backend     an adapter (edgecache/adapters): cloudflareKV, denoKV, redisHttp, ...
-//   waitUntil   where write-behind writes go (a Worker's ctx.waitUntil, bound)
+//   waitUntil   where write-behind writes go (a Worker's ctx, or a function: js/wait-until.js)
 //   timeoutMs   deadline of each backend call (default 1000; 0 = none)
 //   retries     retries of transient errors: a count, or { count, baseMs, maxMs }
 //   breaker     { threshold, cooldownMs }: open after `threshold` failed calls
@@ -12,6 +12,7 @@
 
 import { EdgeCacheError } from './errors.js';
 import { withTimeout } from './adapters/timeout.js';
+import { toWaitUntil } from './wait-until.js';
 
 const PASSED = ['prefix', 'l1MaxTtl', 'tagCacheMs', 'chunking', 'maxChunks', 'signingKeys', 'encryptionKeys'];
 export const TIERED_OPTIONS = ['backend', 'waitUntil', 'timeoutMs', 'retries', 'breaker', ...PASSED];
@@ -19,8 +20,11 @@ const DEFAULT_TIMEOUT_MS = 1000;
 
 const invalid = (message) => new EdgeCacheError('INVALID_OPTION', message);
 
-/** undefined without a backend; else { options, adapter, waitUntil } for WasmTieredCache. */
-export function tieredArguments(options) {
+/**
+ * undefined without a backend; else { options, adapter, waitUntil } for WasmTieredCache.
+ * `report` receives a waitUntil's refusals (js/wait-until.js).
+ */
+export function tieredArguments(options, report) {
   if (options.backend === undefined) {
     const stray = TIERED_OPTIONS.find((name) => options[name] !== undefined);
     if (stray !== undefined) throw invalid(`option \`${stray}\` needs a \`backend\``);
@@ -51,5 +55,5 @@ export function tieredArguments(options) {
   } catch (err) {
     throw invalid(err.message);
   }
-  return { options: tiered, adapter, waitUntil: options.waitUntil };
+  return { options: tiered, adapter, waitUntil: toWaitUntil(options.waitUntil, report) };
 }

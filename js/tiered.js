@@ -1,3 +1,4 @@
+/* @ts-self-types="./tiered.d.ts" */
 // The API of 'edgecache/tiered': the build with backends (edgecache_tiered_bg.wasm).
 // The same names as memory.js; the entry points (entry/tiered/*.js) initialise
 // its glue and re-export this module.

@@ -1,10 +1,11 @@
 // The write options only a cache with a backend understands:
 // `{ writeBehind: true, waitUntil }` makes set() resolve once the memory tier
 // has the entry and hands the backend write to `waitUntil` (this call's, else
-// the one given to createCache; in a Worker pass ctx.waitUntil.bind(ctx)).
+// the one given to createCache; `ctx` or a function: js/wait-until.js).
 // On a memory-only cache they are accepted and change nothing.
 
 import { EdgeCacheError } from './errors.js';
+import { checkWaitUntil } from './wait-until.js';
 
 /** Splits `options` into the common write options and the write-behind request (or undefined). */
 export function splitWriteBehind(options) {
@@ -15,8 +16,6 @@ export function splitWriteBehind(options) {
   if (writeBehind !== undefined && typeof writeBehind !== 'boolean') {
     throw new EdgeCacheError('INVALID_OPTION', 'writeBehind must be a boolean');
   }
-  if (waitUntil !== undefined && typeof waitUntil !== 'function') {
-    throw new EdgeCacheError('INVALID_OPTION', 'waitUntil must be a function');
-  }
+  checkWaitUntil(waitUntil);
   return { options: rest, behind: writeBehind ? { waitUntil } : undefined };
 }

@@ -61,3 +61,7 @@ node --test "$T/"
 step "the same transpiled components in Deno"
 (cd "$T" && ../../scripts/node_modules/.bin/deno test -A --no-check --no-lock --node-modules-dir=manual \
   jco_host.test.mjs jco_tiered.test.mjs)
+
+# Docs are code: the README's component examples run too (wasmtime and jco).
+step "the component examples (examples/component/run.sh)"
+examples/component/run.sh

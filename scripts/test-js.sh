@@ -28,8 +28,9 @@ echo "== deno"
 echo "== workerd"
 node --test --test-reporter=dot tests/hosts/workerd.test.mjs || status=1
 echo "== types (tsc --noEmit against the installed package's index.d.ts)"
-cp tests/types/usage.ts tests/types/tsconfig.json "$FIXTURE/"
-(cd "$FIXTURE" && "$BIN/tsc" -p tsconfig.json) || status=1
+cp tests/types/usage.ts tests/types/tsconfig.json tests/types/tsconfig.bundler.json "$FIXTURE/"
+# moduleResolution nodenext (Node, Deno-style) and bundler (Vite, esbuild, wrangler projects).
+(cd "$FIXTURE" && "$BIN/tsc" -p tsconfig.json && "$BIN/tsc" -p tsconfig.bundler.json) || status=1
 
 if [ "$status" -ne 0 ]; then echo "test-js: FAILED" >&2; else echo "test-js: all three hosts passed"; fi
 exit "$status"

@@ -3,6 +3,8 @@
 # property tests, then the JS tests. Sets up missing tools first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/stages.sh
+TREE_BEFORE="$(tree_state)"
 
 scripts/setup.sh
 
@@ -31,19 +33,18 @@ cargo test --lib --features js-tiered,component-tiered bindings::
 step "JS unit tests (node --test)"
 node --test tests/js/
 
-if [ -x scripts/test-js.sh ]; then
-  step "npm package in Node, Deno and workerd"
-  scripts/test-js.sh
-fi
+stage scripts/test-js.sh "npm package in Node, Deno and workerd"
+stage scripts/test-docs.sh "docs are code: every README block in its host, bundlers, the newcomer path"
+stage scripts/test-backends.sh "tiered caching over real services: Workers KV (miniflare), Deno KV, Redis over HTTP"
+stage scripts/test-component.sh "WASI component in wasmtime, Node (jco) and Deno"
 
-if [ -x scripts/test-backends.sh ]; then
-  step "tiered caching over real services: Workers KV (miniflare), Deno KV, Redis over HTTP"
-  scripts/test-backends.sh
-fi
-
-if [ -x scripts/test-component.sh ]; then
-  step "WASI component in wasmtime, Node (jco) and Deno"
-  scripts/test-component.sh
+# Setup and tests write only ignored or temporary files: a tracked file they
+# change (scripts/package-lock.json rewritten by npm, say) fails the run.
+step "the tree is as it was before testing (git status)"
+if [ "$(tree_state)" != "$TREE_BEFORE" ]; then
+  echo "test.sh: running the tests changed the tree:" >&2
+  git status --short >&2
+  exit 1
 fi
 
 step "all tests passed"

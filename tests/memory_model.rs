@@ -472,6 +472,7 @@ impl Harness {
                     Some(bytes) => std::str::from_utf8(bytes)
                         .ok()
                         .filter(|s| !s.starts_with('+'))
+                        .map(|s| s.strip_suffix('n').unwrap_or(s))
                         .and_then(|s| s.parse::<i64>().ok())
                         .ok_or(CacheError::NotAnInteger),
                 };

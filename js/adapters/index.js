@@ -1,3 +1,4 @@
+/* @ts-self-types="./index.d.ts" */
 // Backend adapters: `import { cloudflareKV, denoKV, redisHttp } from 'edgecache/adapters'`,
 // then createCache({ backend: cloudflareKV(env.CACHE), ... }) from 'edgecache/tiered'. Each adapter knows
 // one service: its limits (`caps`) and how its failures are classified.

@@ -1,3 +1,4 @@
+/* @ts-self-types="../index.d.ts" */
 // Deno entry of 'edgecache': load the memory build's .wasm from the package directory.
 import { initSync } from '../edgecache.js';
 

@@ -1,3 +1,4 @@
+/* @ts-self-types="../index.d.ts" */
 // Node entry of 'edgecache': load the memory build's .wasm from the package directory.
 import { readFileSync } from 'node:fs';
 import { initSync } from '../edgecache.js';

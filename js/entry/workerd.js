@@ -1,3 +1,4 @@
+/* @ts-self-types="../index.d.ts" */
 // Workers (workerd) entry of 'edgecache': the bundler hands us the memory build's
 // .wasm as a compiled WebAssembly.Module (compiling bytes at run time is forbidden there).
 import wasm from '../edgecache_bg.wasm';

@@ -340,9 +340,11 @@ impl MemoryTier {
     }
 }
 
-/// Parses a counter: optional '-', then 1 to 19 ASCII digits, within i64.
+/// Parses a counter: optional '-', then 1 to 19 ASCII digits, within i64, then
+/// an optional 'n' (how the JS layer stores a BigInt, so `set(k, 5n)` counts).
 fn parse_counter(bytes: &[u8]) -> Result<i64> {
     let text = std::str::from_utf8(bytes).map_err(|_| CacheError::NotAnInteger)?;
+    let text = text.strip_suffix('n').unwrap_or(text);
     let digits = text.strip_prefix('-').unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(CacheError::NotAnInteger);

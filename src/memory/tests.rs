@@ -247,10 +247,17 @@ fn counters() {
         b" 1",
         b"1.0",
         b"99999999999999999999",
+        b"n",
+        b"-n",
+        b"1nn",
+        b"n1",
     ] {
         set(&mut t, "x", bad);
         assert_eq!(t.incr(D, "x", 1).unwrap_err(), CacheError::NotAnInteger);
     }
+    set(&mut t, "b", b"-123n"); // a BigInt stored by the JS layer counts too
+    assert_eq!(t.incr(D, "b", 3).unwrap(), -120);
+    assert_eq!(get(&mut t, "b"), Some(b"-120".to_vec()));
     set(&mut t, "m", i64::MAX.to_string().as_bytes());
     assert_eq!(t.incr(D, "m", 1).unwrap_err(), CacheError::Overflow);
     assert_eq!(t.decr(D, "m", i64::MIN).unwrap_err(), CacheError::Overflow);

@@ -6,6 +6,7 @@ import { decoratorCases } from './decorator-cases.mjs';
 import { getOrSetCases } from './get-or-set-cases.mjs';
 import { limitCases } from './limits.mjs';
 import { fastLaneCases } from './fast-lane-cases.mjs';
+import { usabilityCases } from './usability-cases.mjs';
 
 /** A clock the test moves by hand, through the `now` option. */
 function manualClock(start = 1_700_000_000_000) {
@@ -257,7 +258,8 @@ export const cases = [
       await t.rejects(cache.incr('n', 1.5), 'NOT_AN_INTEGER', 'fractional delta');
       await t.rejects(cache.incr('n', '1'), 'NOT_AN_INTEGER', 'string delta');
       await cache.set('max', 9223372036854775807n - 1n);
-      await t.rejects(cache.incr('max', 9223372036854775807n), 'NOT_AN_INTEGER', 'a BigInt value is not a counter');
+      await t.rejects(cache.incr('max', 9223372036854775807n), 'OVERFLOW', 'a BigInt value is a counter (issue 16)');
+      t.equal(await cache.get('max'), 9223372036854775807n - 1n, 'a BigInt reads back as a BigInt');
       await cache.incr('edge', 9223372036854775807n);
       await t.rejects(cache.incr('edge'), 'OVERFLOW', 'i64 overflow');
       t.equal(await cache.get('edge'), 9223372036854775807n, 'unchanged after overflow');
@@ -657,4 +659,4 @@ export const cases = [
   },
 ];
 
-cases.push(...getOrSetCases, ...decoratorCases, ...limitCases, ...fastLaneCases);
+cases.push(...getOrSetCases, ...decoratorCases, ...limitCases, ...fastLaneCases, ...usabilityCases);

@@ -71,7 +71,7 @@ export const decoratorCases = [
       await custom(5);
       t.equal(await cache.has('user:5'), true, 'key names the entry');
       t.equal(lib.cached(async () => 1, { cache, name: 'named' }).keyFor(), lib.argsKey('named', []));
-      await t.rejects(() => lib.cached(async () => 1, { cache })(), 'INVALID_OPTION', 'anonymous with no name or key');
+      t.throws(() => lib.cached(async () => 1, { cache }), 'INVALID_OPTION', 'anonymous with no name or key: refused when wrapped');
       t.throws(() => lib.cached(fn, { cache, skipArgs: [1], args: (a) => a }), 'INVALID_OPTION');
       t.throws(() => lib.cached(fn, { cache, tll: 5 }), 'INVALID_OPTION', 'a typo');
       t.throws(() => lib.cached(fn, { cache: {} }), 'INVALID_OPTION');

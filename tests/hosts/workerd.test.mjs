@@ -88,3 +88,49 @@ test('named imports of both entries initialise their wasm in a bundled Worker', 
     await named.dispose();
   }
 });
+
+// workerd's own ExecutionContext (issue 16): `waitUntil: ctx` is accepted and
+// bound everywhere; an unbound `ctx.waitUntil` throws "Illegal invocation"
+// there, which the cache reports as a 'wait-until-error' event instead of
+// swallowing it, and the write still happens.
+const waitUntilSource = join(fixture, 'wait-until-worker.mjs');
+writeFileSync(waitUntilSource, `
+import { createCache } from 'edgecache/tiered';
+import { memoryBackend } from 'edgecache/adapters';
+
+const backend = memoryBackend();
+let bound;
+let unbound;
+
+export default {
+  async fetch(request, env, ctx) {
+    bound ??= createCache({ backend, timeoutMs: 0 });
+    unbound ??= createCache({ backend, timeoutMs: 0, prefix: 'u' });
+    const events = [];
+    const stop = await unbound.onEvent((e) => events.push({ type: e.type, code: e.error?.code, cause: String(e.error?.cause) }));
+    const out = {};
+    out.ctx = await bound.set('a', 1, { writeBehind: true, waitUntil: ctx });
+    out.getOrSet = await bound.getOrSet('b', () => 2, { waitUntil: ctx });
+    out.unbound = await unbound.set('c', 3, { writeBehind: true, waitUntil: ctx.waitUntil });
+    stop();
+    out.events = events;
+    return Response.json(out);
+  },
+};
+`);
+test('workerd: waitUntil takes ctx; an unbound ctx.waitUntil is reported, not swallowed', async () => {
+  const script = await bundleWorker({ entry: waitUntilSource, outdir: join(fixture, 'wait-until-dist') });
+  const mf = startWorker({ scriptPath: script });
+  try {
+    const out = await fetchJson(mf, 'http://localhost/');
+    t.equal(out.ctx, undefined);
+    t.equal(out.getOrSet, 2);
+    t.equal(out.unbound, undefined, 'the write itself succeeded');
+    t.equal(out.events.length, 1, JSON.stringify(out.events));
+    t.equal(out.events[0].type, 'wait-until-error');
+    t.equal(out.events[0].code, 'INVALID_OPTION');
+    t.ok(/Illegal invocation/.test(out.events[0].cause), out.events[0].cause);
+  } finally {
+    await mf.dispose();
+  }
+});

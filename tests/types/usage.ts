@@ -80,6 +80,14 @@ export async function tiered(): Promise<void> {
   // Backends need the tiered build; it has the same types.
   const { createCache: createTiered } = await import('edgecache/tiered');
   const l2: Cache = createTiered({ backend: memoryBackend(), timeoutMs: 500, retries: { count: 2 }, breaker: { threshold: 5 } });
+  // A cache with a backend has typed L2 counters and breaker state (issue 16: TS2339 on stats().l2).
+  const stats = await createTiered({ backend: memoryBackend() }).stats();
+  const l2Writes: number = stats.l2.writes;
+  const breaker: 'closed' | 'open' | 'half-open' = stats.breaker;
+  // @ts-expect-error a memory-only cache has no l2 counters
+  void (await createCache().stats()).l2;
+  void [l2Writes, breaker];
+  await l2.set('k', 1, { writeBehind: true, waitUntil: { waitUntil: (p: Promise<unknown>) => void p } });
   const lease: 'acquired' | 'busy' | 'unavailable' = await l2.tryLease('k', '10s');
   void lease;
   await l2.getOrSet('k', () => 1, { ttl: '1m', lease: { ttl: '10s', wait: '2s' } });

@@ -1,3 +1,4 @@
+/* @ts-self-types="../../tiered.d.ts" */
 // Node entry of 'edgecache/tiered': load the tiered build's .wasm from the package directory.
 import { readFileSync } from 'node:fs';
 import { initSync } from '../../edgecache_tiered.js';

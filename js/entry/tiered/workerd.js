@@ -1,3 +1,4 @@
+/* @ts-self-types="../../tiered.d.ts" */
 // Workers (workerd) entry of 'edgecache/tiered': the bundler hands us the tiered
 // build's .wasm as a compiled WebAssembly.Module (no compiling at run time there).
 import wasm from '../../edgecache_tiered_bg.wasm';
