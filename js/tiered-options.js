@@ -12,6 +12,7 @@
 
 import { EdgeCacheError } from './errors.js';
 import { withTimeout } from './adapters/timeout.js';
+import { guardAdapter } from './adapters/guard.js';
 
 const PASSED = ['prefix', 'l1MaxTtl', 'tagCacheMs', 'chunking', 'maxChunks', 'signingKeys', 'encryptionKeys'];
 export const TIERED_OPTIONS = ['backend', 'waitUntil', 'timeoutMs', 'retries', 'breaker', ...PASSED];
@@ -47,7 +48,7 @@ export function tieredArguments(options) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let adapter;
   try {
-    adapter = withTimeout(backend, timeoutMs);
+    adapter = guardAdapter(withTimeout(backend, timeoutMs));
   } catch (err) {
     throw invalid(err.message);
   }

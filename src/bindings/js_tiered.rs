@@ -419,6 +419,17 @@ impl WasmTieredCache {
         })
     }
 
+    /// The host could not decode the value of `key`: counted as corrupt and
+    /// removed from both tiers (see `TieredCache::discard_undecodable`).
+    #[wasm_bindgen(js_name = discardUndecodable)]
+    pub fn discard_undecodable(&self, ns: u32, key: String) -> Promise {
+        self.run(move |c| async move {
+            let name = c.ns(ns)?;
+            js(c.cache.discard_undecodable(&name, &key).await)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
     /// How many of `keys` this isolate's L1 held (all are removed from both tiers).
     #[wasm_bindgen(js_name = deleteMany)]
     pub fn delete_many(&self, ns: u32, keys: Vec<String>) -> Promise {

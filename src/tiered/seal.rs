@@ -76,6 +76,8 @@ const HEADER_LEN: usize = 8;
 const MAC_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
 const AEAD_TAG_LEN: usize = 16;
+/// Most bytes sealing adds to a value (encryption: header, nonce, tag).
+pub(crate) const SEAL_OVERHEAD: usize = HEADER_LEN + NONCE_LEN + AEAD_TAG_LEN;
 /// Shortest key accepted, in bytes.
 pub const MIN_KEY_BYTES: usize = 32;
 
