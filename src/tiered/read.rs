@@ -18,7 +18,9 @@ use crate::ttl::MAX_TTL_MS;
 
 /// What L2 said about one entry key.
 enum L2Read {
-    Found(Envelope),
+    /// A checked envelope without its payload, and the bytes it came from:
+    /// the payload is inflated only once the entry is known to be wanted.
+    Found(Envelope, Vec<u8>),
     /// Absent, or present but unusable (corrupt data is counted and reported).
     Absent,
     /// The breaker is open or the backend failed.
@@ -70,21 +72,34 @@ impl<B: Backend> TieredCache<B> {
         }
 
         let now = self.now();
-        let envelope = match self.read_l2(ns, key).await {
-            L2Read::Found(envelope) => envelope,
+        let (head, stored) = match self.read_l2(ns, key).await {
+            L2Read::Found(head, stored) => (head, stored),
             L2Read::Absent => {
                 self.count(|s| s.misses = s.misses.saturating_add(1));
                 return Ok(Lookup::Miss);
             }
             L2Read::Unavailable => return Ok(stale_copy.map_or(Lookup::Miss, Lookup::Stale)),
         };
-        let fresh = envelope.is_fresh(now);
-        let stale_age = envelope.expires_at.map_or(0, |at| now.saturating_sub(at));
-        let servable = fresh || (envelope.is_servable_stale(now) && stale_age < max_stale);
-        if !servable || !self.tags_current(ns, &envelope.tags).await {
+        let fresh = head.is_fresh(now);
+        let stale_age = head.expires_at.map_or(0, |at| now.saturating_sub(at));
+        let servable = fresh || (head.is_servable_stale(now) && stale_age < max_stale);
+        if !servable || !self.tags_current(ns, &head.tags).await {
             self.count(|s| s.misses = s.misses.saturating_add(1));
             return Ok(Lookup::Miss);
         }
+        // Inflated only now, with no await until the value leaves: however
+        // many reads overlap, one payload (at most max_value_bytes) is being
+        // decoded at a time, and only compressed bytes wait on the tag check.
+        let envelope = match Envelope::decode(&stored, &self.config.envelope_limits) {
+            Ok(envelope) => envelope,
+            Err(error) => {
+                // Counted as corrupt, then as a miss, like any unusable entry.
+                let _absent = self.corrupt(&self.layout.entry_key(ns, key), error);
+                self.count(|s| s.misses = s.misses.saturating_add(1));
+                return Ok(Lookup::Miss);
+            }
+        };
+        drop(stored);
         if fresh {
             self.count(|s| s.hits = s.hits.saturating_add(1));
             self.backfill(ns, key, &envelope, now);
@@ -136,8 +151,8 @@ impl<B: Backend> TieredCache<B> {
         } else {
             stored
         };
-        match Envelope::decode(&joined, &self.config.envelope_limits) {
-            Ok(envelope) => L2Read::Found(envelope),
+        match Envelope::decode_head(&joined, &self.config.envelope_limits) {
+            Ok(head) => L2Read::Found(head, joined),
             Err(error) => self.corrupt(&entry_key, error),
         }
     }

@@ -155,6 +155,23 @@ export const l2Cases = [
     },
   },
   {
+    name: 'L2: 40 concurrent reads of a tagged 4 MiB entry inflate one payload at a time',
+    async run(lib, t) {
+      const { tiered } = lib;
+      const store = hostileStore(fromMap);
+      const writer = tiered.createCache({ backend: store, timeoutMs: 0 });
+      t.equal(await writer.set('k', new Uint8Array(4 * MIB - 64), { tags: ['t'] }), 'written');
+      t.ok(store.map.get('ec::k').length < 64 * 1024, 'stored compressed');
+      const reader = tiered.createCache({ backend: store, timeoutMs: 0, l1MaxTtl: 1 });
+      const before = tiered.wasmMemoryBytes();
+      // Every read waits on the tag's generation before it may use the value.
+      const got = await Promise.all(Array.from({ length: 40 }, () => reader.get('k')));
+      t.ok(got.every((v) => v?.length === 4 * MIB - 64), 'every read answers');
+      t.ok(grownBy(tiered, before) <= 24 * MIB, `wasm memory grew ${grownBy(tiered, before)} bytes`);
+      for (const c of [writer, reader]) await c.close();
+    },
+  },
+  {
     name: 'L2: whatever an adapter returns or throws is a counted backend error, never an exception',
     async run(lib, t) {
       const { tiered } = lib;
