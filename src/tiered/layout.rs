@@ -1,45 +1,68 @@
 //! How a tiered cache lays its data out in a backend (L2). Stable: other
-//! hosts and later releases read it.
+//! hosts and later releases read it. This is layout 2 (see "Changes" below).
 //!
 //! # Keys
 //!
 //! | record            | key                                     | value                         |
 //! |-------------------|-----------------------------------------|-------------------------------|
 //! | entry             | `<prefix>:<ns>:<key>`                   | an [`Envelope`](crate::codec::Envelope), or a chunk manifest |
-//! | tag generation    | `<prefix>:tag:<ns>:<tag>`               | the generation, ASCII decimal u64 |
-//! | lease             | `<prefix>:lease:<ns>:<key>`             | an opaque token               |
-//! | chunk             | `<prefix>:chunk:<write id>:<index>`     | a slice of an encoded envelope |
+//! | tag generation    | `<prefix>:tag:<ns>:<tag>`               | the generation, ASCII decimal u64 `#` CRC-32 hex |
+//! | lease             | `<prefix>:lease:<ns>:<key>`             | `<token>:<expires_at ms>`     |
+//! | chunk             | `<prefix>:chunk:<write id>:<index>`     | a slice of an encoded envelope and the next chunk's link |
 //!
 //! `<ns>` is the namespace name (the default namespace is `""`, giving
 //! `<prefix>::<key>`). Namespace names may not contain `:` and may not be
 //! `tag`, `lease` or `chunk`, so the four kinds never collide. Every key is
 //! then passed through [`fit_key`] with the backend's `max_key_bytes`: a key
-//! that is too long keeps its readable start and ends in `#` + 32 hex digits of
-//! SHA-256 of the whole key.
+//! longer than `max_key_bytes - 36` keeps its readable start and ends in `#` +
+//! 32 hex digits of SHA-256 of the whole key.
+//!
+//! Fitting is injective: a fitted key is at least `max_key_bytes - 3` bytes
+//! long and a key kept as it is at most `max_key_bytes - 36`, so no key stored
+//! as it is can equal the fitted form of another key, and two fitted keys are
+//! equal only if SHA-256 collides. Otherwise a caller could build a key equal
+//! to a long key's stored form and serve its own value for it to every
+//! isolate (cross-key poisoning), with no access to the store.
+//!
+//! With signing or encryption ([`seal`](crate::tiered::seal)), entries,
+//! manifests, tag generations and leases are sealed, each bound to its full
+//! unfitted key; chunks are authenticated through the sealed manifest's chain.
+//!
+//! # Reads are bounded
+//!
+//! Each read carries the largest record of its kind this cache can have
+//! written (`bounds.rs`): an entry record is at most the backend's
+//! `max_value_bytes` and the envelope of a `max_value_bytes` (memory option)
+//! value; a chunk exactly the length its manifest commits to. Hosts check the
+//! size before copying the answer; a larger one is a counted corrupt read.
 //!
 //! # Chunked entries
 //!
-//! When an encoded envelope is larger than the backend's `max_value_bytes`,
-//! it is cut into chunks of `max_value_bytes` bytes, stored under chunk keys,
-//! and the entry key holds a 48-byte manifest (little-endian):
-//!
-//! | offset | size | field                                                  |
-//! |-------:|-----:|--------------------------------------------------------|
-//! | 0      | 2    | magic `0xEC 0xCB` (an envelope starts `0xEC 0xCA`)     |
-//! | 2      | 1    | version `1`                                            |
-//! | 3      | 1    | flags, `0`                                             |
-//! | 4      | 4    | chunk count                                            |
-//! | 8      | 4    | total length of the joined envelope                    |
-//! | 12     | 16   | write id (also in the chunk keys, 32 lowercase hex)    |
-//! | 28     | 16   | first 16 bytes of SHA-256 of the joined envelope       |
-//! | 44     | 4    | CRC-32/IEEE of bytes 0..44                             |
-//!
+//! When an encoded envelope is larger than the backend's `max_value_bytes`, it
+//! is cut into hash-chained chunks under chunk keys, and the entry key holds a
+//! 52-byte manifest: the format is specified in [`crate::tiered::chunks`].
 //! Writers store every chunk before the manifest, so a reader never finds a
 //! manifest whose chunks were not written. The write id is derived from the
-//! entry key, the write time, a per-cache random number and the content, so
-//! concurrent writers of one key never share chunk keys. A missing or altered
-//! chunk makes the read a miss (and a counted error). Chunks left behind by an
-//! overwrite or delete are collected by the backend TTL they were written with.
+//! entry key, a per-cache random number and the content, so concurrent writers
+//! of one key never share chunk keys. A missing or altered chunk makes the
+//! read a miss (and a counted error). Chunks left behind by an overwrite or
+//! delete are collected by the backend TTL they were written with.
+//!
+//! # Changes
+//!
+//! Layout 2 (this release), from layout 1:
+//! - keys of `max_key_bytes - 35 ..= max_key_bytes` bytes (after the prefix
+//!   and namespace) were stored as they are and are now fitted: such entries
+//!   written by an older release are not found (a miss, then rewritten);
+//! - chunk manifests are version 2 (a chain of per-chunk links instead of one
+//!   digest of the joined chunks); version 1 manifests read as a counted
+//!   corrupt miss, and the next write replaces them;
+//! - with signing or encryption, tag generations and leases are sealed:
+//!   unsealed generations written by an older release count as unreadable
+//!   (entries with those tags miss until the tag is invalidated once).
+//!
+//! Unchunked entries (the envelope, sealed or not) are unchanged: the
+//! component reads what the npm build writes, and back.
 
 use crate::error::{CacheError, Result};
 use crate::key::fit_key;

@@ -18,11 +18,11 @@
 //!
 //! All methods take `&self`: state lives in `RefCell`s that are never
 //! borrowed across an `.await`, so overlapping calls (`Promise.all`) work.
-//! L2 key layout and the chunk format: [`layout`].
+//! L2 key layout: [`layout`]; the chunk format: [`chunks`].
 
 mod bounds;
 mod breaker;
-mod chunks;
+pub mod chunks;
 mod get_or_load;
 mod invalidate;
 mod l1_record;
