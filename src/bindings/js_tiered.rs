@@ -24,6 +24,9 @@ use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+#[path = "js_tiered_reports.rs"]
+mod reports;
+
 use crate::bindings::js::pack_values;
 use crate::bindings::js_args::{
     as_function, as_strs, required_ttl, take_queued, ttl_arg, unpack_values,
@@ -416,17 +419,6 @@ impl WasmTieredCache {
             }))?;
             js(c.cache.delete(&name, &key).await)?;
             Ok(had.into())
-        })
-    }
-
-    /// The host could not decode the value of `key`: counted as corrupt and
-    /// removed from both tiers (see `TieredCache::discard_undecodable`).
-    #[wasm_bindgen(js_name = discardUndecodable)]
-    pub fn discard_undecodable(&self, ns: u32, key: String) -> Promise {
-        self.run(move |c| async move {
-            let name = c.ns(ns)?;
-            js(c.cache.discard_undecodable(&name, &key).await)?;
-            Ok(JsValue::UNDEFINED)
         })
     }
 
