@@ -13,6 +13,7 @@
 import { EdgeCacheError } from './errors.js';
 import { withTimeout } from './adapters/timeout.js';
 import { toWaitUntil } from './wait-until.js';
+import { guardAdapter } from './adapters/guard.js';
 
 const PASSED = ['prefix', 'l1MaxTtl', 'tagCacheMs', 'chunking', 'maxChunks', 'signingKeys', 'encryptionKeys'];
 export const TIERED_OPTIONS = ['backend', 'waitUntil', 'timeoutMs', 'retries', 'breaker', ...PASSED];
@@ -51,7 +52,7 @@ export function tieredArguments(options, report) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let adapter;
   try {
-    adapter = withTimeout(backend, timeoutMs);
+    adapter = guardAdapter(withTimeout(backend, timeoutMs));
   } catch (err) {
     throw invalid(err.message);
   }

@@ -13,12 +13,19 @@
 //!
 //! # Long keys
 //!
-//! [`fit_key`]`(key, max)` leaves a key of at most `max` UTF-8 bytes unchanged.
-//! A longer key becomes its longest prefix (cut at a char boundary) that leaves
-//! room for `#` and 32 lowercase hex digits: the first 16 bytes of SHA-256 of
-//! the *whole* key. With `max = 40`, a 50-byte key `"report:" + "x" * 43`
-//! becomes `"report:" + "#" + hex32` (7 + 33 = 40 bytes). The readable prefix
-//! keeps pattern invalidation by prefix (`report:*`) working.
+//! [`fit_key`]`(key, max)` leaves a key of at most `max - 36` UTF-8 bytes
+//! unchanged. Any longer key becomes its longest prefix (cut at a char
+//! boundary) that leaves room for `#` and 32 lowercase hex digits: the first 16
+//! bytes of SHA-256 of the *whole* key. With `max = 40`, a 50-byte key
+//! `"report:" + "x" * 43` becomes `"report:" + "#" + hex32` (7 + 33 = 40 bytes).
+//! The readable prefix keeps pattern invalidation by prefix (`report:*`) working.
+//!
+//! Fitting is injective (up to SHA-256 collisions): a fitted key is at least
+//! `max - 3` bytes long (the cut loses at most 3 bytes of a 4-byte char), and
+//! every key of more than `max - 36` bytes is fitted, so no key kept as it is
+//! can equal the fitted form of another key. (Until layout 2 keys of
+//! `max - 35 ..= max` bytes were kept as they are, so a key of exactly `max`
+//! bytes could be built to equal a long key's fitted form.)
 //!
 //! # Argument keys
 //!
@@ -48,6 +55,10 @@ use crate::error::{CacheError, Result};
 const FIT_HASH_HEX: usize = 32;
 /// `#` plus the hex digits.
 const FIT_SUFFIX_BYTES: usize = FIT_HASH_HEX + 1;
+/// Keys longer than `max - FIT_MARGIN` are fitted: a fitted key is never
+/// shorter than `max - 3` (a cut inside a 4-byte char loses 3), so keys kept
+/// as they are and fitted keys never share a length (see the module docs).
+pub const FIT_MARGIN: usize = FIT_SUFFIX_BYTES + 3;
 
 /// Checks that `key` is non-empty, at most `max_bytes` UTF-8 bytes, and free of
 /// ASCII control characters (0x00-0x1F, 0x7F), which some backends and log
@@ -96,13 +107,14 @@ pub fn namespaced(ns: &str, key: &str) -> Result<String> {
     Ok(out)
 }
 
-/// Fits `key` into `max_bytes` (see the module docs): unchanged when short
-/// enough, otherwise `prefix#<32 hex of SHA-256(key)>`.
+/// Fits `key` into `max_bytes` (see the module docs): unchanged when at most
+/// `max_bytes - 36` bytes, otherwise `prefix#<32 hex of SHA-256(key)>`.
+/// Injective: no key kept as it is equals another key's fitted form.
 ///
 /// Below 33 bytes there is no room for the prefix and `#`; the result is then
 /// the first `max_bytes` hex digits alone (no backend has such a small limit).
 pub fn fit_key(key: &str, max_bytes: usize) -> Cow<'_, str> {
-    if key.len() <= max_bytes {
+    if key.len() <= max_bytes.saturating_sub(FIT_MARGIN) {
         return Cow::Borrowed(key);
     }
     let digest = Sha256::digest(key.as_bytes());
@@ -247,8 +259,25 @@ mod tests {
     #[test]
     fn fit_key_keeps_short_keys() {
         assert!(matches!(fit_key("short", 512), Cow::Borrowed("short")));
-        let exact = "x".repeat(512);
-        assert!(matches!(fit_key(&exact, 512), Cow::Borrowed(_)));
+        let longest_kept = "x".repeat(512 - FIT_MARGIN);
+        assert!(matches!(fit_key(&longest_kept, 512), Cow::Borrowed(_)));
+        // One byte more is fitted, although it would fit as it is.
+        let just_over = "x".repeat(512 - FIT_MARGIN + 1);
+        let fitted = fit_key(&just_over, 512);
+        assert!(matches!(fitted, Cow::Owned(_)));
+        assert_eq!(fitted.len(), 512 - FIT_MARGIN + 1 + FIT_SUFFIX_BYTES);
+    }
+
+    #[test]
+    fn a_key_shaped_like_a_fitted_key_is_fitted_too() {
+        // The old scheme kept a key of exactly `max` bytes as it was, so a
+        // crafted key equal to a long key's fitted form shared its L2 record.
+        let long = "user:".repeat(200);
+        let victim = fit_key(&long, 512).into_owned();
+        assert_eq!(victim.len(), 512);
+        let crafted = fit_key(&victim, 512);
+        assert_ne!(crafted, victim);
+        assert_eq!(crafted.len(), 512);
     }
 
     #[test]
@@ -283,8 +312,19 @@ mod tests {
         fn fit_key_always_fits(k in "\\PC{0,80}", max in 0usize..100) {
             let fitted = fit_key(&k, max);
             prop_assert!(fitted.len() <= max);
-            if k.len() <= max {
+            if k.len() <= max.saturating_sub(FIT_MARGIN) {
                 prop_assert_eq!(fitted.as_ref(), k.as_str());
+            }
+        }
+
+        #[test]
+        fn kept_and_fitted_keys_never_meet(k in "\\PC{0,120}", max in 64usize..100) {
+            let fitted = fit_key(&k, max);
+            let kept = fitted.as_ref() == k.as_str();
+            // A kept key is short; a fitted key is long: their lengths never overlap.
+            prop_assert!(kept == (fitted.len() <= max - FIT_MARGIN));
+            if !kept {
+                prop_assert!(fitted.len() >= max - 3);
             }
         }
     }

@@ -23,7 +23,20 @@ const UNSUPPORTED = Object.freeze({
   onRemoval: 'removal listeners on a cache with a backend (use onEvent)',
 });
 
-const decodeOrMiss = (bytes) => (bytes === undefined ? undefined : decodeStored(bytes));
+// Bytes the value codec cannot read (a valid envelope holding bad codec bytes,
+// or a codec version from a later release) are a miss: the core counts the
+// read as corrupt and drops the entry from both tiers, so a loader runs next.
+const UNDECODABLE = new Set(['CORRUPT_DATA', 'UNSUPPORTED_VERSION']);
+const NOT_DECODED = Symbol('not decoded');
+
+function tryDecode(bytes) {
+  try {
+    return decodeStored(bytes);
+  } catch (err) {
+    if (UNDECODABLE.has(err?.code)) return NOT_DECODED;
+    throw err;
+  }
+}
 
 export class TieredDriver {
   static UNSUPPORTED = UNSUPPORTED;
@@ -41,15 +54,27 @@ export class TieredDriver {
     this.wasm.free();
   }
 
+  /** The decoded value, or undefined after discarding bytes that do not decode. */
+  async decodeOrDiscard(ns, key, bytes) {
+    if (bytes === undefined) return undefined;
+    const value = tryDecode(bytes);
+    if (value !== NOT_DECODED) return value;
+    await this.wasm.discardUndecodable(ns, key);
+    return undefined;
+  }
+
   // ---- reads -----------------------------------------------------------
   async get(ns, key) {
-    return decodeOrMiss(await this.wasm.get(ns, key));
+    return this.decodeOrDiscard(ns, key, await this.wasm.get(ns, key));
   }
 
   async getAllowingStale(ns, key, maxStale) {
     const packed = await this.wasm.getAllowingStale(ns, key, maxStale);
     if (packed === undefined) return undefined;
-    return { value: decodeStored(packed.subarray(1)), stale: packed[0] === 1 };
+    const value = tryDecode(packed.subarray(1));
+    if (value !== NOT_DECODED) return { value, stale: packed[0] === 1 };
+    await this.wasm.discardUndecodable(ns, key);
+    return undefined;
   }
 
   has(ns, key) {
@@ -61,16 +86,20 @@ export class TieredDriver {
     const packed = await this.wasm.getManyPacked(ns, keys);
     const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
     const out = new Array(keys.length);
+    const undecodable = [];
     let at = keys.length * 4;
     for (let i = 0; i < keys.length; i++) {
       const len = view.getUint32(i * 4, true);
       if (len === MISSING) {
         out[i] = undefined; // no holes: callers see an array of keys.length values
       } else {
-        out[i] = decodeStored(packed.subarray(at, at + len));
+        const value = tryDecode(packed.subarray(at, at + len));
         at += len;
+        out[i] = value === NOT_DECODED ? undefined : value;
+        if (value === NOT_DECODED) undecodable.push(keys[i]);
       }
     }
+    for (const key of undecodable) await this.wasm.discardUndecodable(ns, key);
     return out;
   }
 

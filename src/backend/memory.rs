@@ -32,6 +32,7 @@ struct State {
     waiting: Vec<Waker>,
     calls: u64,
     sleeps: Vec<u64>,
+    bytes_read: u64,
 }
 
 /// A [`Backend`] kept in memory. See the module docs.
@@ -87,6 +88,12 @@ impl MemoryBackend {
         self.state.borrow().calls
     }
 
+    /// Bytes of values handed to the caller so far (what a host would copy
+    /// into wasm memory): bounded reads refuse oversized values before this.
+    pub fn bytes_read(&self) -> u64 {
+        self.state.borrow().bytes_read
+    }
+
     /// Every sleep requested, in ms.
     pub fn sleeps(&self) -> Vec<u64> {
         self.state.borrow().sleeps.clone()
@@ -140,19 +147,30 @@ impl MemoryBackend {
     }
 
     fn live(&self, key: &str) -> Option<Vec<u8>> {
+        self.live_within(key, u64::MAX).ok().flatten()
+    }
+
+    /// Like a host adapter: the size is checked before the value is copied.
+    fn live_within(&self, key: &str, max_bytes: u64) -> BackendResult<Option<Vec<u8>>> {
         let now = self.clock.now_ms();
-        let state = self.state.borrow();
-        let (value, expires) = state.map.get(key)?;
+        let mut state = self.state.borrow_mut();
+        let Some((value, expires)) = state.map.get(key) else {
+            return Ok(None);
+        };
         if expires.is_some_and(|at| now >= at) {
-            return None;
+            return Ok(None);
+        }
+        if value.len() as u64 > max_bytes {
+            return Err(BackendError::oversized(value.len() as u64, max_bytes));
         }
         let mut value = value.clone();
+        state.bytes_read = state.bytes_read.saturating_add(value.len() as u64);
         if state.corrupt_reads
             && let Some(last) = value.last_mut()
         {
             *last ^= 0xFF;
         }
-        Some(value)
+        Ok(Some(value))
     }
 
     fn check_sizes(&self, key: &str, value: &[u8]) -> BackendResult<()> {
@@ -219,13 +237,29 @@ impl Backend for MemoryBackend {
         Ok(())
     }
 
+    async fn get_bounded(&self, key: &str, max_bytes: u64) -> BackendResult<Option<Vec<u8>>> {
+        self.gate().await;
+        self.enter()?;
+        self.live_within(key, max_bytes)
+    }
+
     async fn get_many(&self, keys: &[String]) -> BackendResult<Vec<Option<Vec<u8>>>> {
+        self.get_many_bounded(keys, u64::MAX).await
+    }
+
+    async fn get_many_bounded(
+        &self,
+        keys: &[String],
+        max_bytes: u64,
+    ) -> BackendResult<Vec<Option<Vec<u8>>>> {
         self.gate().await;
         self.enter()?;
         if keys.len() > self.caps.max_batch_get {
             return Err(BackendError::permanent("too many keys in one get"));
         }
-        Ok(keys.iter().map(|k| self.live(k)).collect())
+        keys.iter()
+            .map(|k| self.live_within(k, max_bytes))
+            .collect()
     }
 
     async fn set_many(

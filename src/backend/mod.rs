@@ -165,6 +165,10 @@ pub enum BackendErrorKind {
     Timeout { after_ms: u64 },
     /// The backend does not offer this operation (listing, atomic set).
     Unsupported,
+    /// A value read back is larger than any record the reader asked for
+    /// (see [`Backend::get_bounded`]): it was not copied. The store holds
+    /// something this cache never wrote; the reader counts it as corrupt.
+    Oversized { size: u64, limit: u64 },
 }
 
 /// A failure reported by a backend.
@@ -210,6 +214,16 @@ impl BackendError {
         }
     }
 
+    /// A read answer of `size` bytes where at most `limit` were asked for.
+    pub fn oversized(size: u64, limit: u64) -> Self {
+        Self::new(
+            BackendErrorKind::Oversized { size, limit },
+            format!(
+                "the backend returned {size} bytes where at most {limit} can be a valid record"
+            ),
+        )
+    }
+
     /// Attaches the host's handle of the original exception.
     pub fn with_cause(mut self, cause: u32) -> Self {
         self.cause = Some(cause);
@@ -225,6 +239,9 @@ impl BackendError {
         match self.kind {
             BackendErrorKind::Timeout { after_ms } => crate::CacheError::Timeout { after_ms },
             BackendErrorKind::Unsupported => crate::CacheError::Unsupported { what },
+            BackendErrorKind::Oversized { .. } => crate::CacheError::corrupt(
+                "the backend returned a value larger than any record this cache writes",
+            ),
             BackendErrorKind::Transient | BackendErrorKind::Permanent => {
                 crate::CacheError::Backend {
                     message: self.message.clone(),
@@ -237,6 +254,16 @@ impl BackendError {
 impl fmt::Display for BackendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+/// `value` unless it is longer than `max_bytes` (then [`BackendErrorKind::Oversized`]).
+pub fn within(value: Option<Vec<u8>>, max_bytes: u64) -> BackendResult<Option<Vec<u8>>> {
+    match value {
+        Some(bytes) if bytes.len() as u64 > max_bytes => {
+            Err(BackendError::oversized(bytes.len() as u64, max_bytes))
+        }
+        other => Ok(other),
     }
 }
 
@@ -263,6 +290,25 @@ pub trait Backend {
 
     /// Removes `key` (absent is fine).
     async fn delete(&self, key: &str) -> BackendResult<()>;
+
+    /// [`Backend::get`] of a record that cannot be longer than `max_bytes`: a
+    /// longer value is a [`BackendErrorKind::Oversized`] error. Hosts override
+    /// it to check the size *before* copying the value into wasm memory (which
+    /// never shrinks); this default checks after.
+    async fn get_bounded(&self, key: &str, max_bytes: u64) -> BackendResult<Option<Vec<u8>>> {
+        let value = self.get(key).await?;
+        within(value, max_bytes)
+    }
+
+    /// [`Backend::get_many`] with the bound of [`Backend::get_bounded`] on every value.
+    async fn get_many_bounded(
+        &self,
+        keys: &[String],
+        max_bytes: u64,
+    ) -> BackendResult<Vec<Option<Vec<u8>>>> {
+        let values = self.get_many(keys).await?;
+        values.into_iter().map(|v| within(v, max_bytes)).collect()
+    }
 
     /// Values of several keys, in order. At most `caps().max_batch_get` keys.
     async fn get_many(&self, keys: &[String]) -> BackendResult<Vec<Option<Vec<u8>>>> {

@@ -15,7 +15,8 @@ use crate::error::CacheError;
 use crate::memory::{MemoryTier, Ns};
 
 use super::component_convert::{
-    as_strs, to_config, to_set_options, to_wit_error, to_wit_remaining, to_wit_stats,
+    as_strs, check_result_bytes, to_config, to_set_options, to_wit_error, to_wit_remaining,
+    to_wit_stats,
 };
 
 /// Code generated from `wit/` by wit-bindgen. The generated glue (canonical
@@ -152,7 +153,9 @@ impl GuestCache for CacheView {
     }
 
     fn get_many(&self, keys: Vec<String>) -> WitResult<Vec<Option<Vec<u8>>>> {
-        self.call(|t, ns| t.get_many(ns, &as_strs(&keys)))
+        let values = self.call(|t, ns| t.get_many(ns, &as_strs(&keys)))?;
+        check_result_bytes(&values).map_err(to_wit_error)?;
+        Ok(values)
     }
 
     fn set_many(&self, items: Vec<(String, Vec<u8>)>, options: SetOptions) -> WitResult<()> {

@@ -39,9 +39,41 @@ pub(crate) fn to_wit_error(e: CacheError) -> wit::Error {
     }
 }
 
-/// The tier configuration for WIT `options`; `none` fields keep the core default.
+/// The largest value a component cache accepts: the default and the ceiling
+/// of `max-value-bytes`. wasmtime gives each host call 128 MiB of "hostcall
+/// fuel" and charges 48 per `list<u8>` element, so about 2.79 MB can cross in
+/// one call (measured with the wasmtime wheel: 2 793 472 bytes pass, 2 797 568
+/// trap, and the instance cannot be entered again). 2 MiB leaves room for the
+/// rest of a result, so every value the cache accepts reads back in every
+/// documented host; it also bounds what one forged L2 entry can inflate to.
+pub(crate) const MAX_VALUE_BYTES: u64 = 2 << 20;
+/// Most value bytes one `get-many` returns (the same fuel, shared by the batch).
+pub(crate) const MAX_RESULT_BYTES: u64 = 5 << 19;
+
+/// Refuses a `get-many` answer too large to cross in one host call.
+pub(crate) fn check_result_bytes(values: &[Option<Vec<u8>>]) -> Result<(), CacheError> {
+    let total: u64 = values.iter().flatten().map(|v| v.len() as u64).sum();
+    if total > MAX_RESULT_BYTES {
+        return Err(CacheError::LimitExceeded {
+            what: "value bytes returned by one get-many (read large values with get)",
+            limit: MAX_RESULT_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// The tier configuration for WIT `options`; `none` fields keep the core
+/// default, except `max-value-bytes` (at most [`MAX_VALUE_BYTES`]).
 pub(crate) fn to_config(o: &wit::Options) -> Result<MemoryConfig, CacheError> {
     let d = MemoryConfig::default();
+    if o.max_value_bytes.is_some_and(|n| n > MAX_VALUE_BYTES) {
+        return Err(CacheError::InvalidOption {
+            name: "max-value-bytes",
+            reason: format!(
+                "at most {MAX_VALUE_BYTES} bytes: larger values cannot be read back in one host call"
+            ),
+        });
+    }
     let policy = match &o.policy {
         None => d.policy,
         Some(name) => EvictionPolicy::from_name(name).ok_or_else(|| CacheError::InvalidOption {
@@ -61,7 +93,9 @@ pub(crate) fn to_config(o: &wit::Options) -> Result<MemoryConfig, CacheError> {
     Ok(MemoryConfig {
         max_entries: o.max_entries.unwrap_or(d.max_entries),
         max_bytes: o.max_bytes.unwrap_or(d.max_bytes),
-        max_value_bytes: o.max_value_bytes.unwrap_or(d.max_value_bytes),
+        max_value_bytes: o
+            .max_value_bytes
+            .unwrap_or(d.max_value_bytes.min(MAX_VALUE_BYTES)),
         max_key_bytes: o.max_key_bytes.map_or(d.max_key_bytes, widen),
         max_tags_per_entry: o.max_tags_per_entry.map_or(d.max_tags_per_entry, widen),
         default_ttl_ms: o.default_ttl_ms,

@@ -6,7 +6,8 @@
 //!   maxBatchGet?, maxBatchSet?, maxBatchDelete?, hasListing?, hasAtomic? }`;
 //!   `preset` is `'workers-kv'`, `'deno-kv'`, `'redis-http'` or `'unlimited'`
 //!   (the default), the other fields override it.
-//! - `get(key)` → `Uint8Array | ArrayBuffer | undefined | null`;
+//! - `get(key)` → `Uint8Array | ArrayBuffer | undefined | null` (through
+//!   js/adapters/guard.js, which hands this binding fresh Uint8Array views);
 //!   `set(key, bytes, ttlMs | undefined)`; `delete(key)`;
 //!   optional `getMany(keys)`, `setMany([[key, bytes]...], ttlMs)`,
 //!   `deleteMany(keys)`, `listKeys(prefix)` → `string[]`,
@@ -24,7 +25,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use js_sys::{Array, ArrayBuffer, Function, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -158,17 +159,22 @@ impl JsBackend {
         self.classify(permanent_js_error(&detail))
     }
 
-    fn bytes_of(&self, value: &JsValue) -> BackendResult<Option<Vec<u8>>> {
+    /// Copies an answer into wasm memory if it is at most `max_bytes` long;
+    /// the size is read first, so an oversized answer is never copied. The JS
+    /// guard (js/adapters/guard.js) hands over fresh Uint8Array views only;
+    /// anything else is refused without touching it.
+    fn bytes_of(&self, value: &JsValue, max_bytes: u64) -> BackendResult<Option<Vec<u8>>> {
         if value.is_undefined() || value.is_null() {
             return Ok(None);
         }
-        if let Some(array) = value.dyn_ref::<Uint8Array>() {
-            return Ok(Some(array.to_vec()));
+        let Some(array) = value.dyn_ref::<Uint8Array>() else {
+            return Err(self.garbage("a Uint8Array or undefined", value));
+        };
+        let size = u64::from(array.byte_length());
+        if size > max_bytes {
+            return Err(BackendError::oversized(size, max_bytes));
         }
-        if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
-            return Ok(Some(Uint8Array::new(buffer).to_vec()));
-        }
-        Err(self.garbage("a Uint8Array, an ArrayBuffer or undefined", value))
+        Ok(Some(array.to_vec()))
     }
 }
 
@@ -186,8 +192,12 @@ impl Backend for JsBackend {
     }
 
     async fn get(&self, key: &str) -> BackendResult<Option<Vec<u8>>> {
+        self.get_bounded(key, u64::MAX).await
+    }
+
+    async fn get_bounded(&self, key: &str, max_bytes: u64) -> BackendResult<Option<Vec<u8>>> {
         let value = self.invoke("get", &[key.into()]).await?;
-        self.bytes_of(&value)
+        self.bytes_of(&value, max_bytes)
     }
 
     async fn set(&self, key: &str, value: &[u8], ttl_hint_ms: Option<u64>) -> BackendResult<()> {
@@ -202,10 +212,18 @@ impl Backend for JsBackend {
     }
 
     async fn get_many(&self, keys: &[String]) -> BackendResult<Vec<Option<Vec<u8>>>> {
+        self.get_many_bounded(keys, u64::MAX).await
+    }
+
+    async fn get_many_bounded(
+        &self,
+        keys: &[String],
+        max_bytes: u64,
+    ) -> BackendResult<Vec<Option<Vec<u8>>>> {
         if method(&self.adapter, "getMany").is_none() {
             let mut out = Vec::with_capacity(keys.len());
             for key in keys {
-                out.push(self.get(key).await?);
+                out.push(self.get_bounded(key, max_bytes).await?);
             }
             return Ok(out);
         }
@@ -217,7 +235,19 @@ impl Backend for JsBackend {
         else {
             return Err(self.garbage("an array with one value per key", &values));
         };
-        values.iter().map(|v| self.bytes_of(&v)).collect()
+        // Every size is checked before any value is copied.
+        for value in values.iter() {
+            if let Some(array) = value.dyn_ref::<Uint8Array>() {
+                let size = u64::from(array.byte_length());
+                if size > max_bytes {
+                    return Err(BackendError::oversized(size, max_bytes));
+                }
+            }
+        }
+        values
+            .iter()
+            .map(|v| self.bytes_of(&v, max_bytes))
+            .collect()
     }
 
     async fn set_many(

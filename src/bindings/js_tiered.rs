@@ -24,6 +24,9 @@ use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+#[path = "js_tiered_reports.rs"]
+mod reports;
+
 use crate::bindings::js::pack_values;
 use crate::bindings::js_args::{
     as_function, as_strs, required_ttl, take_queued, ttl_arg, unpack_values,

@@ -219,6 +219,17 @@ impl Envelope {
     /// [`CacheError::DecompressionLimit`]), following the reader rules in the
     /// module documentation.
     pub fn decode(bytes: &[u8], limits: &EnvelopeLimits) -> Result<Envelope> {
+        Self::decode_with(bytes, limits, true)
+    }
+
+    /// [`Envelope::decode`] without producing the payload (left empty): every
+    /// check but inflation. Lets a reader decide whether it wants the value
+    /// (expiry, tags) before it spends `payload_len` bytes on it.
+    pub fn decode_head(bytes: &[u8], limits: &EnvelopeLimits) -> Result<Envelope> {
+        Self::decode_with(bytes, limits, false)
+    }
+
+    fn decode_with(bytes: &[u8], limits: &EnvelopeLimits, inflate: bool) -> Result<Envelope> {
         let mut r = Reader(bytes);
         if r.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
             return Err(CacheError::corrupt("not an edgecache envelope"));
@@ -295,7 +306,9 @@ impl Envelope {
         if u32::try_from(stored.len()).ok() != Some(stored_len) {
             return Err(CacheError::corrupt("payload length mismatch"));
         }
-        let payload = if compressed {
+        let payload = if !inflate {
+            Vec::new()
+        } else if compressed {
             let out = decompress(stored, payload_len)?;
             if out.len() != payload_len {
                 return Err(CacheError::corrupt("payload length mismatch"));

@@ -4,6 +4,7 @@
 use crate::backend::Backend;
 use crate::error::{CacheError, Result};
 use crate::pattern::Pattern;
+use crate::tiered::l2::L2Error;
 use crate::tiered::layout::check_namespace;
 use crate::tiered::stats::Op;
 use crate::tiered::tag_generations;
@@ -26,6 +27,23 @@ impl<B: Backend> TieredCache<B> {
         })
     }
 
+    /// Drops an entry whose value the host could not decode (a valid envelope
+    /// holding bad codec bytes, or a codec version from a later release): a
+    /// counted corrupt read, removed from both tiers so the next read misses
+    /// and a loader runs. The value codec lives in the host (JS), so the host
+    /// reports it here.
+    pub async fn discard_undecodable(&self, ns: &str, key: &str) -> Result<L2Status> {
+        check_namespace(ns)?;
+        let entry_key = self.layout.entry_key(ns, key);
+        let error = CacheError::corrupt("the host could not decode the value's bytes");
+        self.count(|s| s.corrupt = s.corrupt.saturating_add(1));
+        self.emit(crate::tiered::TieredEvent::CorruptEntry {
+            key: &entry_key,
+            error: &error,
+        });
+        self.delete(ns, key).await
+    }
+
     /// Invalidates every entry carrying one of `tags`, in every isolate: drops
     /// them from L1 and writes a new generation per tag to L2 (one read batch,
     /// then one write per tag). Other isolates notice within `tag_cache_ms`.
@@ -41,20 +59,22 @@ impl<B: Backend> TieredCache<B> {
         }
         let keys: Vec<String> = tags.iter().map(|t| self.layout.tag_key(ns, t)).collect();
         // Read afresh (not the cached copy), so the new generation is above the real one.
-        let current = match self.get_batched(&keys).await {
+        let current = match self.get_batched(&keys, self.bounds.generation).await {
             Ok(values) => values,
+            // Not a generation this cache wrote: start again from the clock.
+            Err(L2Error::Corrupt(_)) => vec![None; keys.len()],
             Err(error) => return Ok(error.into_status("tag invalidation")),
         };
         let now = self.now();
-        let next: Vec<u64> = current
+        let next: Vec<u64> = tags
             .iter()
-            .map(|v| tag_generations::next(tag_generations::parse(v.as_deref()), now))
+            .zip(&current)
+            .map(|(t, v)| tag_generations::next(self.generation_in(ns, t, v.as_deref()), now))
             .collect();
-        let items: Vec<(String, Vec<u8>)> = keys
-            .into_iter()
-            .zip(&next)
-            .map(|(k, g)| (k, tag_generations::format(*g)))
-            .collect();
+        let mut items: Vec<(String, Vec<u8>)> = Vec::with_capacity(keys.len());
+        for ((key, tag), generation) in keys.into_iter().zip(tags).zip(&next) {
+            items.push((key, self.stored_generation(ns, tag, *generation)?));
+        }
         // Generations never expire on their own (no TTL hint).
         let status = match self.set_batched(&items, None).await {
             Ok(()) => L2Status::Written,
@@ -161,19 +181,25 @@ impl<B: Backend> TieredCache<B> {
         let token = cell_mut(&self.rng)?.next_u64();
         let lease_key = self.layout.lease_key(ns, key);
         let ttl = self.caps.clamp_ttl(Some(ttl_ms)).unwrap_or(ttl_ms);
-        let value = token.to_string().into_bytes();
-        Ok(
-            match self
-                .call(Op::SetIfAbsent, || {
-                    self.backend.set_if_absent(&lease_key, &value, ttl)
-                })
-                .await
-            {
-                Ok(true) => Lease::Acquired { token },
-                Ok(false) => Lease::Busy,
-                Err(_) => Lease::Unavailable,
+        let expires_at = self.now().saturating_add(ttl);
+        let value = self.stored_lease(ns, key, token, expires_at)?;
+        let taken = self
+            .call(Op::SetIfAbsent, || {
+                self.backend.set_if_absent(&lease_key, &value, ttl)
+            })
+            .await;
+        Ok(match taken {
+            Ok(true) => Lease::Acquired { token },
+            Ok(false) if self.sealer.is_none() => Lease::Busy,
+            // Sealed: only an authentic, unexpired lease makes this caller wait.
+            Ok(false) => match self.get_one(&lease_key, self.bounds.lease).await {
+                Ok(Some(stored)) if self.lease_trusted(ns, key, &stored, self.now()) => Lease::Busy,
+                Ok(None) => Lease::Busy, // released or expired just now: someone refreshes
+                Err(L2Error::Failed(_) | L2Error::Rejected) => Lease::Busy,
+                _ => Lease::Unavailable,
             },
-        )
+            Err(_) => Lease::Unavailable,
+        })
     }
 
     /// Ends a lease early (after the refresh was stored). Not token-checked:

@@ -17,13 +17,16 @@ pub(crate) enum L2Error {
     Rejected,
     /// The backend failed (after retries).
     Failed(BackendError),
+    /// The backend answered with something no writer of this cache stores
+    /// (a value over the read's size bound): the caller counts it as corrupt.
+    Corrupt(BackendError),
 }
 
 impl L2Error {
     pub(crate) fn into_status(self, what: &'static str) -> L2Status {
         match self {
             L2Error::Rejected => L2Status::Skipped,
-            L2Error::Failed(e) => L2Status::Failed(e.to_cache_error(what)),
+            L2Error::Failed(e) | L2Error::Corrupt(e) => L2Status::Failed(e.to_cache_error(what)),
         }
     }
 }
@@ -65,6 +68,13 @@ impl<B: Backend> TieredCache<B> {
                 }
                 Err(error) => error,
             };
+            if matches!(error.kind, BackendErrorKind::Oversized { .. }) {
+                // The backend answered (it is not sick); what it holds is bad.
+                if let Ok(mut breaker) = cell_mut(&self.breaker) {
+                    breaker.success();
+                }
+                return Err(L2Error::Corrupt(error));
+            }
             let timeout = matches!(error.kind, BackendErrorKind::Timeout { .. });
             self.count(|s| {
                 s.errors = s.errors.saturating_add(1);
@@ -101,17 +111,30 @@ impl<B: Backend> TieredCache<B> {
         }
     }
 
-    /// Reads `keys` in batches of at most `max_batch_get`.
-    pub(crate) async fn get_batched(&self, keys: &[String]) -> L2Result<Vec<Option<Vec<u8>>>> {
+    /// Reads one record that cannot be longer than `max_bytes` (a longer one
+    /// is [`L2Error::Corrupt`] and never copied).
+    pub(crate) async fn get_one(&self, key: &str, max_bytes: u64) -> L2Result<Option<Vec<u8>>> {
+        self.call(Op::Get, || self.backend.get_bounded(key, max_bytes))
+            .await
+    }
+
+    /// Reads `keys` in batches of at most `max_batch_get`, each record at most
+    /// `max_bytes` long (see [`TieredCache::get_one`]).
+    pub(crate) async fn get_batched(
+        &self,
+        keys: &[String],
+        max_bytes: u64,
+    ) -> L2Result<Vec<Option<Vec<u8>>>> {
         if let [key] = keys {
-            let value = self.call(Op::Get, || self.backend.get(key)).await?;
-            return Ok(vec![value]);
+            return Ok(vec![self.get_one(key, max_bytes).await?]);
         }
         let mut out = Vec::with_capacity(keys.len());
         for batch in keys.chunks(self.caps.max_batch_get.max(1)) {
             out.extend(
-                self.call(Op::GetMany, || self.backend.get_many(batch))
-                    .await?,
+                self.call(Op::GetMany, || {
+                    self.backend.get_many_bounded(batch, max_bytes)
+                })
+                .await?,
             );
         }
         Ok(out)

@@ -18,9 +18,11 @@
 //!
 //! All methods take `&self`: state lives in `RefCell`s that are never
 //! borrowed across an `.await`, so overlapping calls (`Promise.all`) work.
-//! L2 key layout and the chunk format: [`layout`].
+//! L2 key layout: [`layout`]; the chunk format: [`chunks`].
 
+mod bounds;
 mod breaker;
+pub mod chunks;
 mod get_or_load;
 mod invalidate;
 mod l1_record;
@@ -29,6 +31,7 @@ pub mod layout;
 mod read;
 mod retry;
 pub mod seal;
+mod sealed_records;
 mod stats;
 mod tag_generations;
 mod write;
@@ -49,6 +52,7 @@ use crate::clock::Clock;
 use crate::codec::{Compression, EnvelopeLimits};
 use crate::error::{CacheError, Result};
 use crate::memory::{MemoryConfig, MemoryTier};
+use bounds::ReadBounds;
 use breaker::Breaker;
 use retry::XorShift;
 use seal::Sealer;
@@ -165,6 +169,7 @@ pub struct TieredCache<B: Backend> {
     backend: B,
     caps: BackendCaps,
     layout: Layout,
+    bounds: ReadBounds,
     config: TieredConfig,
     clock: Rc<dyn Clock>,
     l1: RefCell<MemoryTier>,
@@ -178,8 +183,10 @@ pub struct TieredCache<B: Backend> {
 
 impl<B: Backend> TieredCache<B> {
     /// Builds a cache; fails on an invalid configuration or backend caps.
-    pub fn new(config: TieredConfig, backend: B, clock: Rc<dyn Clock>) -> Result<Self> {
+    pub fn new(mut config: TieredConfig, backend: B, clock: Rc<dyn Clock>) -> Result<Self> {
         let caps = backend.caps();
+        config.envelope_limits = bounds::envelope_limits(config.envelope_limits, &config.memory);
+        let bounds = ReadBounds::new(&config.envelope_limits, &caps);
         caps.validate()?;
         let layout = Layout::new(&config.prefix, caps.max_key_bytes)?;
         if config.max_chunks == 0 {
@@ -196,6 +203,7 @@ impl<B: Backend> TieredCache<B> {
         Ok(TieredCache {
             caps,
             layout,
+            bounds,
             breaker: RefCell::new(Breaker::new(
                 config.breaker_threshold,
                 config.breaker_cooldown_ms,

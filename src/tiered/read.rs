@@ -5,8 +5,10 @@ use crate::backend::Backend;
 use crate::codec::Envelope;
 use crate::error::{CacheError, Result};
 use crate::memory::{Freshness, SetOptions, Ttl};
+use crate::tiered::chunks::Manifest;
 use crate::tiered::l1_record::{self, TagGens};
-use crate::tiered::layout::{Manifest, check_namespace};
+use crate::tiered::l2::L2Error;
+use crate::tiered::layout::check_namespace;
 use crate::tiered::seal::OpenError;
 use crate::tiered::stats::TieredEvent;
 use crate::tiered::tag_generations;
@@ -16,7 +18,9 @@ use crate::ttl::MAX_TTL_MS;
 
 /// What L2 said about one entry key.
 enum L2Read {
-    Found(Envelope),
+    /// A checked envelope without its payload, and the bytes it came from:
+    /// the payload is inflated only once the entry is known to be wanted.
+    Found(Envelope, Vec<u8>),
     /// Absent, or present but unusable (corrupt data is counted and reported).
     Absent,
     /// The breaker is open or the backend failed.
@@ -68,21 +72,34 @@ impl<B: Backend> TieredCache<B> {
         }
 
         let now = self.now();
-        let envelope = match self.read_l2(ns, key).await {
-            L2Read::Found(envelope) => envelope,
+        let (head, stored) = match self.read_l2(ns, key).await {
+            L2Read::Found(head, stored) => (head, stored),
             L2Read::Absent => {
                 self.count(|s| s.misses = s.misses.saturating_add(1));
                 return Ok(Lookup::Miss);
             }
             L2Read::Unavailable => return Ok(stale_copy.map_or(Lookup::Miss, Lookup::Stale)),
         };
-        let fresh = envelope.is_fresh(now);
-        let stale_age = envelope.expires_at.map_or(0, |at| now.saturating_sub(at));
-        let servable = fresh || (envelope.is_servable_stale(now) && stale_age < max_stale);
-        if !servable || !self.tags_current(ns, &envelope.tags).await {
+        let fresh = head.is_fresh(now);
+        let stale_age = head.expires_at.map_or(0, |at| now.saturating_sub(at));
+        let servable = fresh || (head.is_servable_stale(now) && stale_age < max_stale);
+        if !servable || !self.tags_current(ns, &head.tags).await {
             self.count(|s| s.misses = s.misses.saturating_add(1));
             return Ok(Lookup::Miss);
         }
+        // Inflated only now, with no await until the value leaves: however
+        // many reads overlap, one payload (at most max_value_bytes) is being
+        // decoded at a time, and only compressed bytes wait on the tag check.
+        let envelope = match Envelope::decode(&stored, &self.config.envelope_limits) {
+            Ok(envelope) => envelope,
+            Err(error) => {
+                // Counted as corrupt, then as a miss, like any unusable entry.
+                let _absent = self.corrupt(&self.layout.entry_key(ns, key), error);
+                self.count(|s| s.misses = s.misses.saturating_add(1));
+                return Ok(Lookup::Miss);
+            }
+        };
+        drop(stored);
         if fresh {
             self.count(|s| s.hits = s.hits.saturating_add(1));
             self.backfill(ns, key, &envelope, now);
@@ -105,15 +122,16 @@ impl<B: Backend> TieredCache<B> {
 
     /// Reads, opens (when sealing) and decodes the entry of `key`, joining
     /// chunks when needed. Sealed: entry value = seal(envelope or manifest),
-    /// and the joined chunks = seal(envelope).
+    /// and the joined chunks = seal(envelope). Every read is bounded by what
+    /// this cache can have written (see `bounds`), checked before copying.
     async fn read_l2(&self, ns: &str, key: &str) -> L2Read {
         let entry_key = self.layout.entry_key(ns, key);
-        let stored = match self
-            .call(crate::tiered::Op::Get, || self.backend.get(&entry_key))
-            .await
-        {
+        let stored = match self.get_one(&entry_key, self.bounds.entry_record).await {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return L2Read::Absent,
+            Err(L2Error::Corrupt(error)) => {
+                return self.corrupt(&entry_key, error.to_cache_error("get"));
+            }
             Err(_) => return L2Read::Unavailable,
         };
         let bound = self.layout.full_entry_key(ns, key);
@@ -122,28 +140,9 @@ impl<B: Backend> TieredCache<B> {
             Err(read) => return read,
         };
         let joined = if Manifest::is_manifest(&stored) {
-            // A manifest is checked before any chunk is fetched: anyone who can
-            // write to the backend can forge one, and its count decides how
-            // many reads follow.
-            let manifest = match Manifest::decode(&stored)
-                .and_then(|m| m.check_bounds(self.config.max_chunks))
-            {
-                Ok(manifest) => manifest,
-                Err(error) => return self.corrupt(&entry_key, error),
-            };
-            let parts = match self.get_batched(&manifest.chunk_keys(&self.layout)).await {
-                Ok(parts) => parts,
-                Err(_) => return L2Read::Unavailable,
-            };
-            // A missing chunk may have expired; anything else is wrong content.
-            let complete = parts.iter().all(Option::is_some);
-            let joined = match manifest.join(parts) {
+            let joined = match self.read_chunks(&entry_key, &stored).await {
                 Ok(joined) => joined,
-                Err(error) if complete && self.sealer.is_some() => {
-                    // The digest was authenticated: the chunks were altered.
-                    return self.insecure(&entry_key, error);
-                }
-                Err(error) => return self.corrupt(&entry_key, error),
+                Err(read) => return read,
             };
             match self.open(&entry_key, &bound, joined) {
                 Ok(bytes) => bytes,
@@ -152,9 +151,51 @@ impl<B: Backend> TieredCache<B> {
         } else {
             stored
         };
-        match Envelope::decode(&joined, &self.config.envelope_limits) {
-            Ok(envelope) => L2Read::Found(envelope),
+        match Envelope::decode_head(&joined, &self.config.envelope_limits) {
+            Ok(head) => L2Read::Found(head, joined),
             Err(error) => self.corrupt(&entry_key, error),
+        }
+    }
+
+    /// Fetches the chunks of a manifest one at a time, each bounded by the
+    /// length the manifest commits to and checked against its link before it
+    /// is kept. The manifest is checked first: anyone who can write to the
+    /// backend can forge one, and it decides how many reads follow.
+    async fn read_chunks(&self, entry_key: &str, manifest: &[u8]) -> Result<Vec<u8>, L2Read> {
+        let max_value = self.caps.max_value_bytes;
+        let manifest = Manifest::decode(manifest)
+            .and_then(|m| m.check_bounds(self.config.max_chunks, max_value, self.bounds.envelope))
+            .map_err(|error| self.corrupt(entry_key, error))?;
+        let mut joiner = manifest.joiner();
+        while let Some(index) = joiner.wanted() {
+            let key = manifest.chunk_key(&self.layout, index);
+            let stored = match self.get_one(&key, manifest.stored_len(index)).await {
+                Ok(Some(stored)) => stored,
+                // Expired with its backend TTL, or never written: not an attack.
+                Ok(None) => {
+                    return Err(self.corrupt(entry_key, CacheError::corrupt("a chunk is missing")));
+                }
+                Err(L2Error::Corrupt(error)) => {
+                    return Err(self.chunk_rejected(entry_key, error.to_cache_error("get")));
+                }
+                Err(_) => return Err(L2Read::Unavailable),
+            };
+            joiner
+                .push(&stored)
+                .map_err(|error| self.chunk_rejected(entry_key, error))?;
+        }
+        joiner
+            .finish()
+            .map_err(|error| self.corrupt(entry_key, error))
+    }
+
+    /// A present chunk that fails its length or link: with sealing the chain
+    /// was authenticated, so it was altered (a security error); else corrupt.
+    fn chunk_rejected(&self, entry_key: &str, error: CacheError) -> L2Read {
+        if self.sealer.is_some() {
+            self.insecure(entry_key, error)
+        } else {
+            self.corrupt(entry_key, error)
         }
     }
 
@@ -255,8 +296,27 @@ impl<B: Backend> TieredCache<B> {
             .iter()
             .filter_map(|&i| tags.get(i).map(|t| self.layout.tag_key(ns, t)))
             .collect();
-        let fetched = self.get_batched(&keys).await;
+        let fetched = self.get_batched(&keys, self.bounds.generation).await;
         let now = self.now();
+        // Parsed before the cache is borrowed: opening may report an event.
+        let parsed: Option<Vec<u64>> = match &fetched {
+            Ok(values) => Some(
+                missing
+                    .iter()
+                    .zip(values)
+                    .map(|(&i, v)| {
+                        let tag = tags.get(i).copied().unwrap_or_default();
+                        self.generation_in(ns, tag, v.as_deref())
+                    })
+                    .collect(),
+            ),
+            // Something longer than any generation: not a generation this cache wrote.
+            Err(L2Error::Corrupt(_)) => {
+                self.count(|s| s.corrupt = s.corrupt.saturating_add(1));
+                Some(vec![tag_generations::UNREADABLE; missing.len()])
+            }
+            Err(_) => None,
+        };
         let Ok(mut cache) = cell_mut(&self.generations) else {
             return out;
         };
@@ -264,14 +324,16 @@ impl<B: Backend> TieredCache<B> {
             let (Some(tag), Some(slot)) = (tags.get(i), out.get_mut(i)) else {
                 continue;
             };
-            *slot = match &fetched {
-                Ok(values) => {
-                    let generation =
-                        tag_generations::parse(values.get(n).and_then(Option::as_deref));
+            *slot = match &parsed {
+                Some(values) => {
+                    let generation = values
+                        .get(n)
+                        .copied()
+                        .unwrap_or(tag_generations::UNREADABLE);
                     cache.remember(ns, tag, generation, now);
                     Some(generation)
                 }
-                Err(_) => cache.last_known(ns, tag),
+                None => cache.last_known(ns, tag),
             };
         }
         out

@@ -44,14 +44,14 @@
 //! random bits make collisions across isolates negligible, and the counter
 //! keeps one cache's nonces distinct even if the host's source were weak.
 //!
-//! # What is not sealed, and why
+//! # Other records
 //!
-//! - Tag generations: a forged generation can only make entries misses (or
-//!   undo an invalidation by restoring an old counter, which a signature would
-//!   not stop either: the old signed counter could be replayed).
+//! - Tag generations and leases are sealed like entries (bound to their full
+//!   tag or lease key); see [`crate::tiered`]'s `sealed_records`. An old
+//!   sealed generation can still be replayed (undoing an invalidation).
 //! - Chunks: the sealed bytes are what gets chunked, and the manifest under
-//!   the entry key is sealed too, so its content digest is authenticated.
-//! - Leases: only coordination between isolates.
+//!   the entry key is sealed too, so its chain of chunk links is
+//!   authenticated: each chunk is checked before it is kept.
 //!
 //! A sealed entry can still be replayed under its own key by someone with
 //! write access, but only while its authenticated expiry allows.
@@ -76,6 +76,8 @@ const HEADER_LEN: usize = 8;
 const MAC_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
 const AEAD_TAG_LEN: usize = 16;
+/// Most bytes sealing adds to a value (encryption: header, nonce, tag).
+pub(crate) const SEAL_OVERHEAD: usize = HEADER_LEN + NONCE_LEN + AEAD_TAG_LEN;
 /// Shortest key accepted, in bytes.
 pub const MIN_KEY_BYTES: usize = 32;
 

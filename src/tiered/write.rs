@@ -8,8 +8,9 @@ use crate::codec::Envelope;
 use crate::error::{CacheError, Result};
 use crate::key::validate_key;
 use crate::memory::{MAX_TAG_BYTES, SetOptions, Ttl};
+use crate::tiered::chunks::{StoredForm, plan};
 use crate::tiered::l1_record;
-use crate::tiered::layout::{StoredForm, check_namespace, plan};
+use crate::tiered::layout::check_namespace;
 use crate::tiered::{L2Status, TieredCache};
 use crate::tiered::{Op, TieredEvent, cell_mut, cell_ref, tag_generations};
 

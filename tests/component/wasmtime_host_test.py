@@ -129,6 +129,26 @@ class ComponentInWasmtime(unittest.TestCase):
         for h in handles.values():
             h.drop()
 
+    def test_every_value_accepted_reads_back_in_one_call(self):
+        # Issue 11: wasmtime's hostcall fuel lets about 2.79 MB cross one call;
+        # a 3 MiB value used to be stored, then `get` trapped for good.
+        c = self.host.cache()
+        big = bytes(range(256)) * (2 << 12)  # 2 MiB, the ceiling
+        c.set("big", big, set_options())
+        self.assertEqual(c.get("big"), big)
+        with self.assertRaises(CacheError) as caught:
+            c.set("bigger", bytes(3 << 20), set_options())
+        self.assertEqual(caught.exception.case, "value-too-large")
+        with self.assertRaises(CacheError) as caught:
+            self.host.cache(max_value_bytes=4 << 20)
+        self.assertEqual(caught.exception.case, "invalid-option")
+        c.set("big2", big, set_options())
+        with self.assertRaises(CacheError) as caught:
+            c.get_many(["big", "big2"])
+        self.assertEqual(caught.exception.case, "limit-exceeded")
+        self.assertEqual(c.get("big2"), big)
+        c.drop()
+
     def test_zz_instance_still_healthy_after_all_errors(self):
         c = self.host.cache()
         c.set("alive", b"yes", set_options())

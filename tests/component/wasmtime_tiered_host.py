@@ -86,12 +86,30 @@ class DictBackend:
             set_(key, value, ttl_ms)
             return ok(True)
 
+        # wasmtime charges hostcall fuel for every byte a call copies (about
+        # 2.79 MB per call, then the instance traps for good), and the cache
+        # never stores a value over max-value-bytes: a larger one was forged,
+        # so it is refused here, before it is copied (a counted backend error).
+        limit = self.caps["max-value-bytes"]
+
+        def read(k):
+            v = self.data.get(k)
+            if v is not None and len(v) > limit:
+                return failure("permanent", f"stored value over max-value-bytes ({len(v)} bytes)")
+            return ok(v)
+
+        def read_many(ks):
+            vs = [self.data.get(k) for k in ks]
+            if sum(len(v) for v in vs if v is not None) > limit:
+                return failure("permanent", "stored values over max-value-bytes in one batch")
+            return ok(vs)
+
         inst.add_func("caps", lambda _store: _record(dict(self.caps)))
-        inst.add_func("get", guarded(lambda k: ok(self.data.get(k))))
+        inst.add_func("get", guarded(read))
         inst.add_func("set", guarded(set_))
         inst.add_func("delete", guarded(lambda k: ok(self.data.pop(k, None) and None)))
         inst.add_func("exists", guarded(lambda k: ok(k in self.data)))
-        inst.add_func("get-many", guarded(lambda ks: ok([self.data.get(k) for k in ks])))
+        inst.add_func("get-many", guarded(read_many))
         inst.add_func("list-keys", guarded(
             lambda p: ok(sorted(k for k in self.data if k.startswith(p)))))
         inst.add_func("set-if-absent", guarded(set_if_absent))

@@ -7,9 +7,11 @@ Run: tests/component/.venv/bin/python -m unittest tests/component/wasmtime_tiere
 """
 
 import os
+import struct
 import sys
 import time
 import unittest
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -23,6 +25,19 @@ NATIVE_ENTRIES = os.path.join(INTEROP, "native_entries.txt")
 # Where this test dumps what the component wrote, for tests/tiered_interop.rs.
 COMPONENT_OUT = os.environ.get(
     "EDGECACHE_COMPONENT_ENTRIES", os.path.join(INTEROP, "out", "component_entries.txt"))
+
+
+def envelope(stored, declared, compressed=False):
+    """An entry as src/codec/envelope.rs lays it out: no expiry, no tags."""
+    body = bytes([0xEC, 0xCA, 1, 1 if compressed else 0]) + bytes(24)
+    body += struct.pack("<IIH", declared, len(stored), 0) + stored
+    return body + struct.pack("<I", zlib.crc32(body))
+
+
+def manifest(count, total, chunk_len):
+    """A version 2 chunk manifest (src/tiered/chunks.rs) with a valid CRC."""
+    body = bytes([0xEC, 0xCB, 2, 0]) + struct.pack("<III", count, total, chunk_len) + bytes(32)
+    return body + struct.pack("<I", zlib.crc32(body))
 
 
 def read_entries(path):
@@ -93,6 +108,29 @@ class TieredInWasmtime(unittest.TestCase):
         self.assertEqual(c.stats()["l2"]["corrupt"], 4)
         c.set("bad", b"repaired")
         self.assertEqual(self.b.cache().get("bad"), b"repaired")
+
+    def test_forged_entries_are_a_counted_miss_not_a_trap(self):
+        # Issue 11: a 25 KB entry deflating to 25 MiB used to exhaust the
+        # host's hostcall fuel on `get` and leave the instance unusable.
+        bomb = zlib.compress(bytes(25 << 20))
+        self.assertLess(len(bomb), 64 << 10)
+        self.kv.data["ec::bomb"] = envelope(bomb, 25 << 20, compressed=True)
+        self.kv.data["ec::liar"] = envelope(bomb, 1 << 20, compressed=True)
+        # Larger than any value the cache stores: the host refuses it uncopied.
+        self.kv.data["ec::huge"] = bytes(40 << 20)
+        # A chunk manifest naming 512 chunks of 4 MiB: no chunk is fetched.
+        self.kv.data["ec::forged"] = manifest(512, 512 * (4 << 20) - 1, 4 << 20)
+        c = self.a.cache()
+        calls = self.kv.calls
+        for key in ("bomb", "liar", "huge", "forged"):
+            self.assertIsNone(c.get(key), key)
+        self.assertEqual(self.kv.calls - calls, 4, "one read each, no chunk")
+        l2 = c.stats()["l2"]
+        self.assertEqual((l2["corrupt"], l2["errors"]), (3, 1))
+        # A value of the largest accepted size still reads back in another instance.
+        big = bytes(range(256)) * (2 << 12)
+        self.assertEqual(c.set("big", big), "written")
+        self.assertEqual(self.b.cache().get("big"), big)
 
     def test_transient_failures_are_retried(self):
         ca = self.a.cache(retries=2)
