@@ -41,6 +41,11 @@ if [ -x scripts/test-backends.sh ]; then
   scripts/test-backends.sh
 fi
 
+if [ -x scripts/test-stores.sh ]; then
+  step "store integrations: @keyv/test-suite, unstorage driver conformance, cache-manager, cacheable"
+  scripts/test-stores.sh
+fi
+
 if [ -x scripts/test-component.sh ]; then
   step "WASI component in wasmtime, Node (jco) and Deno"
   scripts/test-component.sh
