@@ -20,4 +20,14 @@ mkdir -p "$FIXTURE/stores"
 cp tests/stores/*.test.mjs "$FIXTURE/stores/"
 
 (cd "$FIXTURE" && "$BIN/vitest" run --root . --dir stores --reporter=${VITEST_REPORTER:-dot})
+
+# The README section's examples, as written (its blocks form one module).
+node -e '
+const text = require("fs").readFileSync(process.argv[1], "utf8");
+const section = text.split("\n## Keyv, cache-manager, cacheable and unstorage\n")[1].split("\n## ")[0];
+const blocks = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+if (blocks.length < 2) { console.error("README: the Keyv/unstorage examples are missing"); process.exit(1); }
+require("fs").writeFileSync(process.argv[2], blocks.join("\n"));
+' pkg-templates/README.md "$FIXTURE/readme-stores.mjs"
+(cd "$FIXTURE" && node readme-stores.mjs)
 echo "test-stores: keyv, unstorage, cache-manager and cacheable passed"
