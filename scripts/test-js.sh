@@ -27,6 +27,7 @@ echo "== deno"
   "$ROOT/tests/hosts/deno.test.mjs" "$ROOT/tests/hosts/decorators.test.ts") || status=1
 echo "== workerd"
 node --test --test-reporter=dot tests/hosts/workerd.test.mjs || status=1
+node --test --test-reporter=dot tests/hosts/request-scope.workerd.test.mjs || status=1
 echo "== types (tsc --noEmit against the installed package's index.d.ts)"
 cp tests/types/usage.ts tests/types/tsconfig.json "$FIXTURE/"
 (cd "$FIXTURE" && "$BIN/tsc" -p tsconfig.json) || status=1
