@@ -3,7 +3,7 @@
 // requests to one isolate: two overlapping requests keep their own reads, and
 // nothing one request remembered leaks into the next.
 import { test, after } from 'node:test';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { t } from '../conformance/assert.mjs';
@@ -81,6 +81,25 @@ const b = fetchJson(mf, 'http://localhost/b');
 const [aSaw, bSaw] = await Promise.all([a, b]);
 const cSaw = await fetchJson(mf, 'http://localhost/c');
 
+// The package README's request-scope example, as written, as a Worker.
+const readme = readFileSync(join(here, '..', '..', 'pkg-templates', 'README.md'), 'utf8');
+const example = readme.split('\n## A request-scoped cache\n')[1].split('\n## ')[0].match(/```js\n([\s\S]*?)```/)[1];
+writeFileSync(join(fixture, 'readme-scope.mjs'), example);
+writeFileSync(join(fixture, 'readme-scope-worker.mjs'), `
+import worker, { handle } from './readme-scope.mjs';
+export default {
+  async fetch(request) {
+    const explicit = await (await handle(request)).json();
+    const automatic = await (await worker.fetch(request)).json();
+    return Response.json({ explicit, automatic });
+  },
+};
+`);
+const readmePath = await bundleWorker({ entry: join(fixture, 'readme-scope-worker.mjs'), outdir: join(fixture, 'readme-scope-dist') });
+const readmeWorker = startWorker({ scriptPath: readmePath, compatibilityFlags: ['nodejs_compat'] });
+after(() => readmeWorker.dispose());
+const readmeSaw = await fetchJson(readmeWorker, 'http://localhost/');
+
 for (const r of cases) {
   test(`workerd + nodejs_compat: ${r.name}`, () => {
     if (!r.ok) throw new Error(r.error);
@@ -92,4 +111,8 @@ test('workerd + nodejs_compat: overlapping requests keep their own reads; the ne
   t.deepEqual(aSaw, ['v1', 'v1'], 'request A agrees with itself while B writes');
   t.equal(bSaw, 'v2', 'request B reads its own write');
   t.deepEqual(cSaw, ['v2', 1], 'request C sees the cache, with only its own read remembered');
+});
+
+test('workerd + nodejs_compat: the README example runs', () => {
+  t.deepEqual(readmeSaw, { explicit: { user: { name: 'Ada' }, again: { name: 'Ada' } }, automatic: { beta: true } });
 });
