@@ -29,7 +29,7 @@ echo "== workerd"
 node --test --test-reporter=dot tests/hosts/workerd.test.mjs || status=1
 node --test --test-reporter=dot tests/hosts/request-scope.workerd.test.mjs || status=1
 echo "== types (tsc --noEmit against the installed package's index.d.ts)"
-cp tests/types/usage.ts tests/types/tsconfig.json "$FIXTURE/"
+cp tests/types/usage.ts tests/types/reach.ts tests/types/tsconfig.json "$FIXTURE/"
 (cd "$FIXTURE" && "$BIN/tsc" -p tsconfig.json) || status=1
 
 if [ "$status" -ne 0 ]; then echo "test-js: FAILED" >&2; else echo "test-js: all three hosts passed"; fi
