@@ -24,7 +24,8 @@ for (const c of cases) {
 }
 
 // The Cache API (Deno's caches.open, a per-process local cache) as L2.
-const cache = await caches.open(`edgecache-suite-${Date.now()}`);
+const cacheName = `edgecache-suite-${Date.now()}`;
+const cache = await caches.open(cacheName);
 const cacheFactory = Object.assign(() => lib.cacheApi(cache, { baseUrl: 'https://edgecache.invalid/suite/' }), { atomic: false });
 for (const c of cases) {
   Deno.test({ name: `cache-api: ${c.name}`, sanitizeOps: false, sanitizeResources: false, fn: () => c.run(lib, cacheFactory, t) });
@@ -62,5 +63,6 @@ Deno.test({
   fn: async () => {
     kv.close();
     await Deno.remove(path);
+    t.equal(await caches.delete(cacheName), true, 'the Cache API cache is removed');
   },
 });
