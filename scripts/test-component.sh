@@ -31,6 +31,9 @@ step "tiered-cache world in wasmtime: a Python dict backend, two instances, faul
 export EDGECACHE_COMPONENT_ENTRIES="$PWD/$T/interop/out/component_entries.txt"
 "$T/.venv/bin/python" -m unittest "$T/wasmtime_tiered_test.py"
 
+step "tiered-keyvalue world in wasmtime: wasi:keyvalue (store, atomics, batch) in Python, two instances"
+"$T/.venv/bin/python" -m unittest "$T/wasmtime_keyvalue_test.py"
+
 step "interop: the native core reads what the component just wrote (and the fixture it read)"
 cargo test --quiet --test tiered_interop
 
