@@ -85,7 +85,12 @@ export class RequestScope {
     return Promise.all([...keys].map((key) => this.get(key)));
   }
 
-  getOrSet(key, loader, options) {
+  /** A miss this request already saw does not stop the load: it replaces the miss. */
+  async getOrSet(key, loader, options) {
+    const known = this.memo.get(key);
+    if (known !== undefined && (await known.catch(() => undefined)) === undefined && this.memo.get(key) === known) {
+      this.memo.delete(key);
+    }
     return this.remember(key, () => this.cache.getOrSet(key, loader, options));
   }
 

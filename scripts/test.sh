@@ -18,6 +18,7 @@ step "cargo clippy (wasm32, features js and js-tiered; wasm32-wasip2, feature co
 cargo clippy --target wasm32-unknown-unknown --features js -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --features js-tiered -- -D warnings
 cargo clippy --target wasm32-wasip2 --features component-tiered -- -D warnings
+cargo clippy --target wasm32-wasip2 --features component-keyvalue -- -D warnings
 
 step "cargo clippy (native, all targets, with the binding features: their unit tests too)"
 cargo clippy --all-targets --features js-tiered,component-tiered -- -D warnings
@@ -27,6 +28,7 @@ cargo test
 
 step "cargo test (the bindings' own unit tests, natively: conversions, packing, key input)"
 cargo test --lib --features js-tiered,component-tiered bindings::
+cargo test --lib --features component-keyvalue bindings::component_keyvalue
 
 step "JS unit tests (node --test)"
 node --test tests/js/

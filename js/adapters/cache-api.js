@@ -61,7 +61,12 @@ export function cacheApi(cache, options = {}) {
     get: (key) => guard('match', async () => {
       const response = await cache.match(request(key));
       if (response === undefined || response === null) return undefined;
-      return new Uint8Array(await response.arrayBuffer());
+      // Nothing this adapter wrote is larger than one record: refuse more before reading it.
+      const declared = Number(response.headers.get('content-length'));
+      if (declared > CAPS.maxValueBytes) throw oversized(declared);
+      const body = new Uint8Array(await response.arrayBuffer());
+      if (body.length > CAPS.maxValueBytes) throw oversized(body.length);
+      return body;
     }),
     set: (key, value, ttlMs) => guard('put', () => cache.put(request(key), new Response(value, {
       headers: {
@@ -73,6 +78,10 @@ export function cacheApi(cache, options = {}) {
       await cache.delete(request(key));
     }),
   };
+}
+
+function oversized(bytes) {
+  return new BackendError('permanent', `cache api match: a ${bytes}-byte body exceeds the ${CAPS.maxValueBytes}-byte record limit`);
 }
 
 /** The base URL as an http(s) directory the adapter alone writes under. */
@@ -95,7 +104,10 @@ function ownedBase(baseUrl) {
 const SAFE = /[A-Za-z0-9_-]/;
 const encoder = new TextEncoder();
 
-/** Injective: 'k' then each UTF-8 byte as itself when safe, else as %XX. */
+/**
+ * Injective: 'k' then each UTF-8 byte as itself when safe, else as %XX. (Keys
+ * come from the core as valid UTF-8, so no lone surrogate meets TextEncoder.)
+ */
 export function escapeKey(key) {
   let out = 'k';
   for (const byte of encoder.encode(key)) {

@@ -36,6 +36,21 @@ export const cacheApiCases = [
     },
   },
   {
+    name: 'a record larger than the adapter ever writes is refused, not read',
+    async run(lib, cache, t) {
+      const root = base();
+      const adapter = lib.cacheApi(cache, { baseUrl: root });
+      await cache.put(new Request(`${root}khuge`), new Response(new Uint8Array((25 << 20) + 1), {
+        headers: { 'cache-control': 'max-age=60' },
+      }));
+      let error;
+      try { await adapter.get('huge'); } catch (err) { error = err; }
+      t.equal(error?.kind, 'permanent', 'a permanent backend error');
+      t.ok(/exceeds/.test(error?.message), error?.message);
+      await adapter.delete('huge');
+    },
+  },
+  {
     name: 'two base URLs on one cache are two stores',
     async run(lib, cache, t) {
       const one = lib.cacheApi(cache, { baseUrl: base() });

@@ -70,6 +70,10 @@ const explicit = [
       scope.forget('w');
       await cache.set('w', 'changed');
       t.equal(await scope.get('w'), 'changed', 'forget: the next read goes to the cache');
+      t.equal(await scope.get('later'), undefined, 'a miss first');
+      const [l1, l2] = await Promise.all([scope.getOrSet('later', loader), scope.getOrSet('later', loader)]);
+      t.ok(l1 === l2 && l1.n === 2, 'then getOrSet loads once, replacing the remembered miss');
+      t.equal(await scope.get('later'), l1);
     },
   },
   {
