@@ -1,6 +1,6 @@
 // The createCache options of a cache with a backend (see README):
 //   backend     an adapter (edgecache/adapters): cloudflareKV, denoKV, redisHttp, ...
-//   waitUntil   where write-behind writes go (a Worker's ctx.waitUntil, bound)
+//   waitUntil   where write-behind writes go (a Worker's ctx, or ctx.waitUntil bound)
 //   timeoutMs   deadline of each backend call (default 1000; 0 = none)
 //   retries     retries of transient errors: a count, or { count, baseMs, maxMs }
 //   breaker     { threshold, cooldownMs }: open after `threshold` failed calls
@@ -51,5 +51,13 @@ export function tieredArguments(options) {
   } catch (err) {
     throw invalid(err.message);
   }
-  return { options: tiered, adapter, waitUntil: options.waitUntil };
+  return { options: tiered, adapter, waitUntil: waitUntilFunction(options.waitUntil) };
+}
+
+/** A Worker's ctx (an object with waitUntil) as the function the core takes, as getOrSet accepts it. */
+function waitUntilFunction(waitUntil) {
+  if (waitUntil !== null && typeof waitUntil === 'object' && typeof waitUntil.waitUntil === 'function') {
+    return (promise) => waitUntil.waitUntil(promise);
+  }
+  return waitUntil;
 }

@@ -317,6 +317,10 @@ const cases = [
       await a.set('wb2', 2, { writeBehind: true, waitUntil: (p) => own.push(p) });
       t.equal(own.length, 1, 'the per-call waitUntil wins');
       await Promise.all(own);
+      const ctx = { handed: [], waitUntil(p) { this.handed.push(p); } };
+      await make(backendFactory(), { waitUntil: ctx }).set('wb3', 3, { writeBehind: true });
+      t.equal(ctx.handed.length, 1, 'a Worker ctx (an object with waitUntil) works as the cache\'s waitUntil');
+      await Promise.all(ctx.handed);
       const keys = Array.from({ length: 20 }, (_, i) => `par${i}`);
       await Promise.all(keys.map((k, i) => a.set(k, i)));
       const reader = make(backendFactory());

@@ -4,7 +4,7 @@
 // runs every case with cloudflareKV(env.CACHE) (GET /kv) and with
 // cacheApi(caches.default) plus its own cases (GET /cache-api); one node test per case.
 import { test, after } from 'node:test';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { t } from '../conformance/assert.mjs';
@@ -59,6 +59,18 @@ const runs = [];
 for (const [label, path] of [['workers-kv', '/kv'], ['cache-api', '/cache-api']]) {
   runs.push([label, await fetchJson(mf, `http://localhost${path}`)]);
 }
+// The package README's Cache API example, as written, as a Worker.
+const readme = readFileSync(join(here, '..', '..', 'pkg-templates', 'README.md'), 'utf8');
+const example = readme.split('**The Cache API as the second tier**')[1].match(/```js\n([\s\S]*?)```/)[1];
+writeFileSync(join(fixture, 'readme-cache-api.mjs'), example);
+const readmePath = await bundleWorker({ entry: join(fixture, 'readme-cache-api.mjs'), outdir: join(fixture, 'readme-cache-api-dist') });
+const readmeWorker = startWorker({ scriptPath: readmePath });
+after(() => readmeWorker.dispose());
+const readmeAnswers = [await fetchJson(readmeWorker, 'http://localhost/'), await fetchJson(readmeWorker, 'http://localhost/')];
+test('cache-api: the README example runs', () => {
+  t.deepEqual(readmeAnswers, [{ region: 'eu' }, { region: 'eu' }]);
+});
+
 for (const [label, results] of runs) {
   for (const r of results) {
     test(`${label}: ${r.name}`, () => {
