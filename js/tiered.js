@@ -9,3 +9,6 @@ export const {
   createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError, wasmMemoryBytes,
   cached, memoize, cacheAside, invalidates, argsKey, defaultCache, setDefaultCache,
 } = makeApi(glue);
+export {
+  requestScope, withRequestScope, currentRequestScope, hasRequestContext, useAsyncLocalStorage, RequestScope,
+} from './request-scope.js';

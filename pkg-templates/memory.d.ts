@@ -336,3 +336,40 @@ export declare function setDefaultCache(cache: Cache): void;
  * 'inline' (the .wasm inlined: browsers, Bun, bundles) or 'init' (edgecache/init).
  */
 export declare const runtime: 'node' | 'deno' | 'workerd' | 'inline' | 'init';
+
+// ---- request scope: memoise within one request, dropped when it ends ----
+
+/** Reads and writes of one request: two reads of a key agree; end() drops them. */
+export declare class RequestScope {
+  constructor(cache: Cache);
+  readonly cache: Cache;
+  readonly ended: boolean;
+  /** Keys remembered now. */
+  readonly size: number;
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  has(key: string): Promise<boolean>;
+  getMany<T = unknown>(keys: Iterable<string>): Promise<Array<T | undefined>>;
+  getOrSet<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions<Awaited<T>>): Promise<Awaited<T>>;
+  /** Writes through to the cache; this request then reads `value` back. */
+  set<T = unknown>(key: string, value: T, options?: WriteOptions): Promise<void | 'written' | 'skipped' | 'failed'>;
+  delete(key: string): Promise<boolean>;
+  /** The next read of `key` goes to the cache again. */
+  forget(key: string): void;
+  /** Drops what was remembered; later calls reject with CLOSED. */
+  end(): void;
+}
+
+/** An explicit per-request handle over `cache` (call end() when the request is done). */
+export declare function requestScope(cache: Cache): RequestScope;
+/**
+ * Runs `fn` as one request (AsyncLocalStorage): currentRequestScope(cache) inside it is
+ * this request's scope, ended when fn settles. Rejects with UNSUPPORTED where the host
+ * has no AsyncLocalStorage (Workers: enable nodejs_compat).
+ */
+export declare function withRequestScope<T>(fn: () => T | Promise<T>): Promise<Awaited<T>>;
+/** The current request's scope for `cache` inside withRequestScope; undefined outside. */
+export declare function currentRequestScope(cache: Cache): RequestScope | undefined;
+/** True when withRequestScope can run here. */
+export declare function hasRequestContext(): boolean;
+/** Hands in the AsyncLocalStorage class where process.getBuiltinModule cannot find it. */
+export declare function useAsyncLocalStorage(AsyncLocalStorage: new () => unknown): void;

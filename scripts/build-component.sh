@@ -2,7 +2,9 @@
 # Builds the WASI Preview 2 components of wit/: world `memory-cache` into
 # pkg/component/edgecache.wasm (feature `component`) and world `tiered-cache`
 # into pkg/component/edgecache-tiered.wasm (feature `component-tiered`; it
-# imports a host backend and loader, so it is a second build). For each: cargo builds the component directly for
+# imports a host backend and loader, so it is a second build), and world
+# `tiered-keyvalue` into pkg/component/edgecache-keyvalue.wasm (feature
+# `component-keyvalue`: wasi:keyvalue as the L2, a third build). For each: cargo builds the component directly for
 # wasm32-wasip2, `jco opt` runs wasm-opt -Oz over its core modules, and
 # `jco wit` validates the result by printing its world. Prints sizes.
 set -euo pipefail
@@ -32,6 +34,7 @@ build() {
 }
 build component edgecache
 build component-tiered edgecache-tiered
+build component-keyvalue edgecache-keyvalue
 
 # The WIT package beside the binary, for hosts that generate bindings from it.
 rm -rf "$OUT/wit" "$OUT"/*.wit
@@ -46,9 +49,15 @@ fi
 "$JCO" wit "$OUT/edgecache-tiered.wasm" >"$OUT/world-tiered.txt"
 grep -q 'import edgecache:cache/backend@0.1.0;' "$OUT/world-tiered.txt"
 grep -q 'export edgecache:cache/tiered@0.1.0;' "$OUT/world-tiered.txt"
+"$JCO" wit "$OUT/edgecache-keyvalue.wasm" >"$OUT/world-keyvalue.txt"
+grep -q 'import wasi:keyvalue/store@0.2.0-draft;' "$OUT/world-keyvalue.txt"
+grep -q 'export edgecache:cache/tiered@0.1.0;' "$OUT/world-keyvalue.txt"
+if grep -q 'import edgecache:cache/backend' "$OUT/world-keyvalue.txt"; then
+  say "tiered-keyvalue must not import the custom backend"; exit 1
+fi
 
 size() { printf '%7d bytes raw, %6d bytes gzip -9' "$(wc -c <"$1")" "$(gzip -9c "$1" | wc -c)"; }
-for name in edgecache edgecache-tiered; do
+for name in edgecache edgecache-tiered edgecache-keyvalue; do
   say "$name: cargo output $(size "$OUT/$name.raw.wasm")"
   say "$OUT/$name.wasm: $(size "$OUT/$name.wasm")"
 done

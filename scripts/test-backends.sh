@@ -24,10 +24,10 @@ echo "== upstash endpoint vs @upstash/redis (real redis-server)"
 node --test --test-reporter=dot tests/backends/upstash-endpoint.test.mjs || status=1
 echo "== node: memory backend and redis over HTTP (real redis-server)"
 node --test --test-reporter=dot tests/backends/node.test.mjs || status=1
-echo "== deno: Deno KV on a temporary file"
+echo "== deno: Deno KV on a temporary file, and the Cache API (caches.open)"
 (cd "$FIXTURE" && "$BIN/deno" test --quiet --reporter=dot --unstable-kv --allow-read --allow-write --allow-env \
   --node-modules-dir=manual "$ROOT/tests/backends/deno.test.mjs") || status=1
-echo "== workerd: Workers KV through miniflare"
+echo "== workerd: Workers KV and the Cache API (caches.default) through miniflare"
 node --test --test-reporter=dot tests/backends/workerd.test.mjs || status=1
 
 if [ "$status" -ne 0 ]; then echo "test-backends: FAILED" >&2; else echo "test-backends: all backends passed"; fi

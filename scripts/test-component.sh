@@ -7,7 +7,9 @@
 # build (pkg/, built by scripts/build.sh if stale) and the component read each
 # other's entries (npm_interop.mjs, wasmtime_npm_interop_test.py); then the
 # same component jco-transpiled with --instantiation (two instances over one JS
-# Map backend, jco_tiered.test.mjs) in Node and Deno.
+# Map backend, jco_tiered.test.mjs) in Node and Deno; the tiered-keyvalue world
+# (wasi:keyvalue as L2) jco-transpiled over a JS wasi:keyvalue bucket, with npm
+# interop (jco_keyvalue.test.mjs), in Node and Deno.
 # Idempotent; seconds when everything is already built and installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,9 @@ fi
 step "tiered-cache world in wasmtime: a Python dict backend, two instances, faults, loader"
 export EDGECACHE_COMPONENT_ENTRIES="$PWD/$T/interop/out/component_entries.txt"
 "$T/.venv/bin/python" -m unittest "$T/wasmtime_tiered_test.py"
+
+step "tiered-keyvalue world in wasmtime: wasi:keyvalue (store, atomics, batch) in Python, two instances"
+"$T/.venv/bin/python" -m unittest "$T/wasmtime_keyvalue_test.py"
 
 step "interop: the native core reads what the component just wrote (and the fixture it read)"
 cargo test --quiet --test tiered_interop
@@ -56,11 +61,16 @@ if [ ! -f "$T/jco-tiered-out/edgecache-tiered.js" ] \
   scripts/node_modules/.bin/jco transpile pkg/component/edgecache-tiered.wasm -o "$T/jco-tiered-out" \
     --name edgecache-tiered --instantiation async --quiet
 fi
+if [ ! -f "$T/jco-keyvalue-out/edgecache-keyvalue.js" ] \
+    || [ pkg/component/edgecache-keyvalue.wasm -nt "$T/jco-keyvalue-out/edgecache-keyvalue.js" ]; then
+  scripts/node_modules/.bin/jco transpile pkg/component/edgecache-keyvalue.wasm -o "$T/jco-keyvalue-out" \
+    --name edgecache-keyvalue --instantiation async --quiet
+fi
 node --test "$T/"
 
 step "the same transpiled components in Deno"
 (cd "$T" && ../../scripts/node_modules/.bin/deno test -A --no-check --no-lock --node-modules-dir=manual \
-  jco_host.test.mjs jco_tiered.test.mjs)
+  jco_host.test.mjs jco_tiered.test.mjs jco_keyvalue.test.mjs)
 
 # Docs are code: the README's component examples run too (wasmtime and jco).
 step "the component examples (examples/component/run.sh)"

@@ -27,8 +27,9 @@ echo "== deno"
   "$ROOT/tests/hosts/deno.test.mjs" "$ROOT/tests/hosts/decorators.test.ts") || status=1
 echo "== workerd"
 node --test --test-reporter=dot tests/hosts/workerd.test.mjs || status=1
+node --test --test-reporter=dot tests/hosts/request-scope.workerd.test.mjs || status=1
 echo "== types (tsc --noEmit against the installed package's index.d.ts)"
-cp tests/types/usage.ts tests/types/tsconfig.json tests/types/tsconfig.bundler.json "$FIXTURE/"
+cp tests/types/usage.ts tests/types/reach.ts tests/types/tsconfig.json tests/types/tsconfig.bundler.json "$FIXTURE/"
 # moduleResolution nodenext (Node, Deno-style) and bundler (Vite, esbuild, wrangler projects).
 (cd "$FIXTURE" && "$BIN/tsc" -p tsconfig.json && "$BIN/tsc" -p tsconfig.bundler.json) || status=1
 

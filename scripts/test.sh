@@ -20,6 +20,7 @@ step "cargo clippy (wasm32, features js and js-tiered; wasm32-wasip2, feature co
 cargo clippy --target wasm32-unknown-unknown --features js -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --features js-tiered -- -D warnings
 cargo clippy --target wasm32-wasip2 --features component-tiered -- -D warnings
+cargo clippy --target wasm32-wasip2 --features component-keyvalue -- -D warnings
 
 step "cargo clippy (native, all targets, with the binding features: their unit tests too)"
 cargo clippy --all-targets --features js-tiered,component-tiered -- -D warnings
@@ -29,6 +30,7 @@ cargo test
 
 step "cargo test (the bindings' own unit tests, natively: conversions, packing, key input)"
 cargo test --lib --features js-tiered,component-tiered bindings::
+cargo test --lib --features component-keyvalue bindings::component_keyvalue
 
 step "JS unit tests (node --test)"
 node --test tests/js/
@@ -36,6 +38,7 @@ node --test tests/js/
 stage scripts/test-js.sh "npm package in Node, Deno and workerd"
 stage scripts/test-docs.sh "docs are code: every README block in its host, bundlers, the newcomer path"
 stage scripts/test-backends.sh "tiered caching over real services: Workers KV (miniflare), Deno KV, Redis over HTTP"
+stage scripts/test-stores.sh "store integrations: @keyv/test-suite, unstorage driver conformance, cache-manager, cacheable"
 stage scripts/test-component.sh "WASI component in wasmtime, Node (jco) and Deno"
 
 # Setup and tests write only ignored or temporary files: a tracked file they

@@ -5,6 +5,7 @@
 export { cloudflareKV } from './cloudflare-kv.js';
 export { denoKV } from './deno-kv.js';
 export { redisHttp } from './redis-http.js';
+export { cacheApi } from './cache-api.js';
 export { memoryBackend, nullBackend } from './memory.js';
 export { withTimeout } from './timeout.js';
 export { BackendError } from './errors.js';

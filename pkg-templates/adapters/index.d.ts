@@ -40,6 +40,13 @@ export declare function cloudflareKV(namespace: unknown, options?: Record<string
 export declare function denoKV(kv: unknown, options?: { root?: string }): BackendAdapter;
 /** Redis over HTTP (the Upstash REST protocol), or an existing @upstash/redis client. */
 export declare function redisHttp(config: { url: string; token: string } | unknown, options?: Record<string, unknown>): BackendAdapter;
+/**
+ * A Cache API cache (Workers `caches.default` / `await caches.open(name)`, Deno `await caches.open(name)`).
+ * Keys become GET requests under `baseUrl` (default https://edgecache.invalid/), escaped injectively;
+ * no listing (pattern deletes and namespace clears reject UNSUPPORTED; tags use generations), no leases.
+ * Workers keep writes per data centre and not at all on *.workers.dev hosts.
+ */
+export declare function cacheApi(cache: unknown, options?: { baseUrl?: string }): BackendAdapter;
 /** An in-process backend (tests; sharing between caches in one process). */
 export declare function memoryBackend(options?: Record<string, unknown>): BackendAdapter;
 /** A backend that stores nothing (opting out of L2 without changing code). */

@@ -22,16 +22,23 @@ use super::component_convert::{
 /// Code generated from `wit/` by wit-bindgen. The generated glue (canonical
 /// ABI lifting and lowering) needs `unsafe`; none of ours does.
 /// Feature `component-tiered` builds the `tiered-cache` world, a superset of
-/// `memory-cache` (it includes it) that also imports a host backend and loader.
+/// `memory-cache` (it includes it) that also imports a host backend and loader;
+/// feature `component-keyvalue` the `tiered-keyvalue` world (wasi:keyvalue as L2).
 #[allow(unsafe_code, clippy::all)]
 pub(crate) mod wit {
-    #[cfg(not(feature = "component-tiered"))]
+    #[cfg(not(any(feature = "component-tiered", feature = "component-keyvalue")))]
     wit_bindgen::generate!({
         path: "wit",
         world: "memory-cache",
         generate_all,
     });
-    #[cfg(feature = "component-tiered")]
+    #[cfg(feature = "component-keyvalue")]
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "tiered-keyvalue",
+        generate_all,
+    });
+    #[cfg(all(feature = "component-tiered", not(feature = "component-keyvalue")))]
     wit_bindgen::generate!({
         path: "wit",
         world: "tiered-cache",

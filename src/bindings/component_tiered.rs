@@ -23,8 +23,11 @@ use super::component::wit::exports::edgecache::cache::tiered::{
     TieredOptions, TieredStats, WriteOptions as WitWriteOptions,
 };
 use super::component::{Component, wall_clock_ms};
+#[cfg(not(feature = "component-keyvalue"))]
 use super::component_backend::WitBackend;
 use super::component_convert::{as_strs, to_ttl, to_wit_error};
+#[cfg(feature = "component-keyvalue")]
+use super::component_keyvalue::KeyvalueBackend as WitBackend;
 use super::component_tiered_convert::{to_tiered_config, to_wit_status, to_wit_tiered_stats};
 
 type WitResult<T> = Result<T, Error>;

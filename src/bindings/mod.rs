@@ -3,13 +3,15 @@
 
 #[cfg(feature = "component")]
 mod component;
-#[cfg(feature = "component-tiered")]
+#[cfg(all(feature = "component-tiered", not(feature = "component-keyvalue")))]
 mod component_backend;
 #[cfg(feature = "component")]
 mod component_convert;
-#[cfg(feature = "component-tiered")]
+#[cfg(feature = "component-keyvalue")]
+mod component_keyvalue;
+#[cfg(any(feature = "component-tiered", feature = "component-keyvalue"))]
 mod component_tiered;
-#[cfg(feature = "component-tiered")]
+#[cfg(any(feature = "component-tiered", feature = "component-keyvalue"))]
 mod component_tiered_convert;
 #[cfg(feature = "js")]
 mod js;

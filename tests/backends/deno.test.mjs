@@ -2,6 +2,7 @@
 // temporary file (run with --unstable-kv, from the fixture project, like
 // tests/hosts/deno.test.mjs).
 import { cases } from './cases.mjs';
+import { cacheApiCases } from './cache-api-cases.mjs';
 import { t } from '../conformance/assert.mjs';
 
 const fixture = Deno.env.get('EDGECACHE_FIXTURE');
@@ -20,6 +21,17 @@ const factory = Object.assign(() => lib.denoKV(kv), { atomic: true }); // atomic
 
 for (const c of cases) {
   Deno.test({ name: `deno-kv: ${c.name}`, sanitizeOps: false, sanitizeResources: false, fn: () => c.run(lib, factory, t) });
+}
+
+// The Cache API (Deno's caches.open, a per-process local cache) as L2.
+const cacheName = `edgecache-suite-${Date.now()}`;
+const cache = await caches.open(cacheName);
+const cacheFactory = Object.assign(() => lib.cacheApi(cache, { baseUrl: 'https://edgecache.invalid/suite/' }), { atomic: false });
+for (const c of cases) {
+  Deno.test({ name: `cache-api: ${c.name}`, sanitizeOps: false, sanitizeResources: false, fn: () => c.run(lib, cacheFactory, t) });
+}
+for (const c of cacheApiCases) {
+  Deno.test({ name: `cache-api: ${c.name}`, sanitizeOps: false, sanitizeResources: false, fn: () => c.run(lib, cache, t) });
 }
 
 Deno.test({
@@ -51,5 +63,6 @@ Deno.test({
   fn: async () => {
     kv.close();
     await Deno.remove(path);
+    t.equal(await caches.delete(cacheName), true, 'the Cache API cache is removed');
   },
 });

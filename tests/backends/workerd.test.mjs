@@ -1,9 +1,10 @@
 // The backend conformance suite in workerd against a real local KV namespace
 // (miniflare `kvNamespaces: ['CACHE']`): a fixture Worker importing
 // 'edgecache/tiered' and 'edgecache/adapters' is bundled like wrangler bundles, and
-// runs every case with cloudflareKV(env.CACHE); one node test per case.
+// runs every case with cloudflareKV(env.CACHE) (GET /kv) and with
+// cacheApi(caches.default) plus its own cases (GET /cache-api); one node test per case.
 import { test, after } from 'node:test';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { t } from '../conformance/assert.mjs';
@@ -18,6 +19,7 @@ writeFileSync(workerSource, `
 import * as core from 'edgecache/tiered';
 import * as adapters from 'edgecache/adapters';
 import { cases } from ${JSON.stringify(join(here, 'cases.mjs'))};
+import { cacheApiCases } from ${JSON.stringify(join(here, 'cache-api-cases.mjs'))};
 import { t } from ${JSON.stringify(join(here, '..', 'conformance', 'assert.mjs'))};
 
 const lib = { ...core, ...adapters };
@@ -30,8 +32,12 @@ addEventListener('unhandledrejection', (event) => {
 export default {
   async fetch(request, env) {
     const results = [];
-    const factory = Object.assign(() => adapters.cloudflareKV(env.CACHE), { atomic: false }); // no atomic writes
-    for (const c of cases) {
+    const cacheApi = new URL(request.url).pathname === '/cache-api';
+    const factory = cacheApi
+      ? Object.assign(() => adapters.cacheApi(caches.default, { baseUrl: 'https://edgecache.invalid/suite/' }), { atomic: false })
+      : Object.assign(() => adapters.cloudflareKV(env.CACHE), { atomic: false }); // no atomic writes
+    const own = cacheApi ? cacheApiCases.map((c) => ({ name: c.name, run: (l, _f, tt) => c.run(l, caches.default, tt) })) : [];
+    for (const c of [...cases, ...own]) {
       try {
         await c.run(lib, factory, t);
         results.push({ name: c.name, ok: true });
@@ -48,10 +54,28 @@ const scriptPath = await bundleWorker({ entry: workerSource, outdir: join(fixtur
 const mf = startWorker({ scriptPath, kvNamespaces: ['CACHE'], kvPersist: false });
 after(() => mf.dispose());
 
-const results = await fetchJson(mf, 'http://localhost/');
-for (const r of results) {
-  test(`workers-kv: ${r.name}`, () => {
-    if (!r.ok) throw new Error(r.error);
-    t.ok(r.ok);
-  });
+// Both runs finish before any test is registered (the after hook could stop miniflare between them).
+const runs = [];
+for (const [label, path] of [['workers-kv', '/kv'], ['cache-api', '/cache-api']]) {
+  runs.push([label, await fetchJson(mf, `http://localhost${path}`)]);
+}
+// The package README's Cache API example, as written, as a Worker.
+const readme = readFileSync(join(here, '..', '..', 'pkg-templates', 'README.md'), 'utf8');
+const example = readme.split('**The Cache API as the second tier**')[1].match(/```js\n([\s\S]*?)```/)[1];
+writeFileSync(join(fixture, 'readme-cache-api.mjs'), example);
+const readmePath = await bundleWorker({ entry: join(fixture, 'readme-cache-api.mjs'), outdir: join(fixture, 'readme-cache-api-dist') });
+const readmeWorker = startWorker({ scriptPath: readmePath });
+after(() => readmeWorker.dispose());
+const readmeAnswers = [await fetchJson(readmeWorker, 'http://localhost/'), await fetchJson(readmeWorker, 'http://localhost/')];
+test('cache-api: the README example runs', () => {
+  t.deepEqual(readmeAnswers, [{ region: 'eu' }, { region: 'eu' }]);
+});
+
+for (const [label, results] of runs) {
+  for (const r of results) {
+    test(`${label}: ${r.name}`, () => {
+      if (!r.ok) throw new Error(r.error);
+      t.ok(r.ok);
+    });
+  }
 }

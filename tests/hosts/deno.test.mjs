@@ -4,6 +4,7 @@
 // `import 'edgecache'` resolves through the exports map (condition `deno`).
 import { cases } from '../conformance/cases.mjs';
 import { hostileCases } from '../hostile/cases.mjs';
+import { requestScopeCases } from '../conformance/request-scope-cases.mjs';
 import { t } from '../conformance/assert.mjs';
 
 const fixture = Deno.env.get('EDGECACHE_FIXTURE');
@@ -14,6 +15,6 @@ Deno.test('the deno condition is the one loaded', () => {
   t.equal(lib.runtime, 'deno');
 });
 
-for (const c of [...cases, ...hostileCases]) {
+for (const c of [...cases, ...hostileCases, ...requestScopeCases({ asyncContext: true })]) {
   Deno.test(c.name, () => c.run(lib, t));
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cases } from '../conformance/cases.mjs';
 import { hostileCases } from '../hostile/cases.mjs';
+import { requestScopeCases } from '../conformance/request-scope-cases.mjs';
 import { t } from '../conformance/assert.mjs';
 import { fixtureDir } from './fixture.mjs';
 
@@ -16,6 +17,6 @@ test('the node condition is the one loaded', () => {
   t.equal(lib.runtime, 'node');
 });
 
-for (const c of [...cases, ...hostileCases]) {
+for (const c of [...cases, ...hostileCases, ...requestScopeCases({ asyncContext: true })]) {
   test(c.name, () => c.run(lib, t));
 }

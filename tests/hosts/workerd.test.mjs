@@ -20,6 +20,7 @@ import * as memory from 'edgecache';
 import * as tiered from 'edgecache/tiered';
 import { cases } from ${JSON.stringify(join(here, '..', 'conformance', 'cases.mjs'))};
 import { hostileCases } from ${JSON.stringify(join(here, '..', 'hostile', 'cases.mjs'))};
+import { requestScopeCases } from ${JSON.stringify(join(here, '..', 'conformance', 'request-scope-cases.mjs'))};
 import { t } from ${JSON.stringify(join(here, '..', 'conformance', 'assert.mjs'))};
 
 // The default entry, with the tiered one as lib.tiered (as load.mjs in Node and Deno).
@@ -28,7 +29,8 @@ const lib = { ...memory, tiered };
 export default {
   async fetch() {
     const results = [{ name: 'the workerd condition is the one loaded', ok: lib.runtime === 'workerd', error: 'runtime ' + lib.runtime }];
-    for (const c of [...cases, ...hostileCases]) {
+    // No nodejs_compat here: no AsyncLocalStorage (request-scope.workerd.test.mjs runs with it).
+    for (const c of [...cases, ...hostileCases, ...requestScopeCases({ asyncContext: false })]) {
       try {
         await c.run(lib, t);
         results.push({ name: c.name, ok: true });
