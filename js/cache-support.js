@@ -6,6 +6,9 @@ import { decodeValue, encodeValue } from './codec.js';
 import { decodeTopString } from './value-decoder.js';
 import { CODEC_VERSION, T_TOP_UTF8 } from './value-format.js';
 import { EdgeCacheError } from './errors.js';
+import { checkText } from './input-limits.js';
+
+const NO_LIMITS = { maxKeyBytes: Infinity, maxTagBytes: Infinity, maxTagsPerEntry: Infinity, maxPatternBytes: Infinity };
 
 // ---------------------------------------------------------------- stored values
 // Counter rule (shared with the core's incr/decr, which store ASCII decimal):
@@ -19,15 +22,15 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const COUNTER_TEXT = /^-?[0-9]{1,19}$/;
 
-/** The bytes stored for `value`. */
-export function encodeStored(value) {
+/** The bytes stored for `value`; VALUE_TOO_LARGE once they would pass `maxBytes`. */
+export function encodeStored(value, maxBytes) {
   if (typeof value === 'number' && Number.isSafeInteger(value) && !Object.is(value, -0)) {
     const text = String(value);
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
     return bytes;
   }
-  return encodeValue(value);
+  return encodeValue(value, maxBytes);
 }
 
 /** The value stored as `bytes` (the inverse of encodeStored). */
@@ -86,16 +89,28 @@ function describe(err) {
 }
 
 // ---------------------------------------------------------------- arguments
-/** A key must be a string: wasm-bindgen would otherwise stringify 42 or undefined. */
-export function checkKey(key) {
+/**
+ * A key must be a string (wasm-bindgen would otherwise stringify 42 or
+ * undefined), well-formed Unicode, and not surely over `limits.maxKeyBytes`
+ * (js/input-limits.js: checked before it is copied into wasm).
+ */
+export function checkKey(key, limits = NO_LIMITS) {
   if (typeof key !== 'string') {
     throw new EdgeCacheError('INVALID_KEY', `key must be a string, got ${typeName(key)}`);
   }
-  return key;
+  return checkText(key, 'key', limits.maxKeyBytes);
+}
+
+/** A namespace name: a well-formed string no longer than a key may be. */
+export function checkNamespaceName(name, limits = NO_LIMITS) {
+  if (typeof name !== 'string') {
+    throw new EdgeCacheError('INVALID_OPTION', 'a namespace name must be a string');
+  }
+  return checkText(name, 'namespace name', limits.maxKeyBytes);
 }
 
 /** An array of string keys (any iterable is accepted and copied). */
-export function checkKeys(keys) {
+export function checkKeys(keys, limits = NO_LIMITS) {
   if (keys === null || typeof keys !== 'object' || typeof keys[Symbol.iterator] !== 'function') {
     throw new EdgeCacheError('INVALID_KEY', `keys must be an array of strings, got ${typeName(keys)}`);
   }
@@ -104,24 +119,26 @@ export function checkKeys(keys) {
     if (typeof list[i] !== 'string') {
       throw new EdgeCacheError('INVALID_KEY', `keys[${i}] must be a string, got ${typeName(list[i])}`);
     }
+    checkText(list[i], `keys[${i}]`, limits.maxKeyBytes);
   }
   return list;
 }
 
 /** A glob pattern string. */
-export function checkPattern(pattern) {
+export function checkPattern(pattern, limits = NO_LIMITS) {
   if (typeof pattern !== 'string') {
     throw new EdgeCacheError('INVALID_PATTERN', `pattern must be a string, got ${typeName(pattern)}`);
   }
-  return pattern;
+  return checkText(pattern, 'pattern', limits.maxPatternBytes, 'INVALID_PATTERN');
 }
 
 /** Tags: one string or an array of strings. */
-export function checkTags(tags, what = 'tags') {
+export function checkTags(tags, what = 'tags', limits = NO_LIMITS) {
   const list = typeof tags === 'string' ? [tags] : tags;
   if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) {
     throw new EdgeCacheError('INVALID_OPTION', `${what} must be a string or an array of strings`);
   }
+  for (const tag of list) checkText(tag, 'a tag', limits.maxTagBytes);
   return list;
 }
 
@@ -132,7 +149,7 @@ const WRITE_OPTIONS = new Set(['ttl', 'idle', 'tags', 'stale']);
  * be ignored). `stale`: how long the entry stays readable by getAllowingStale after it stops
  * being fresh (ms or '5m'; the core checks it).
  */
-export function checkWriteOptions(options) {
+export function checkWriteOptions(options, limits = NO_LIMITS) {
   if (options === undefined) return { ttl: undefined, idle: undefined, tags: undefined, stale: undefined };
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new EdgeCacheError('INVALID_OPTION', `write options must be an object, got ${typeName(options)}`);
@@ -142,7 +159,10 @@ export function checkWriteOptions(options) {
       throw new EdgeCacheError('INVALID_OPTION', `unknown write option \`${name}\` (expected ttl, idle, tags, stale)`);
     }
   }
-  const tags = options.tags === undefined ? undefined : checkTags(options.tags);
+  const tags = options.tags === undefined ? undefined : checkTags(options.tags, 'tags', limits);
+  if (tags !== undefined && tags.length > (limits.maxTagsPerEntry ?? Infinity)) {
+    throw new EdgeCacheError('LIMIT_EXCEEDED', `limit exceeded: at most ${limits.maxTagsPerEntry} tags on one entry`);
+  }
   return { ttl: options.ttl, idle: options.idle, tags, stale: options.stale };
 }
 

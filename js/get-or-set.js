@@ -175,7 +175,7 @@ function errorRecord(err) {
  * @param options see OPTIONS above and the README
  */
 export async function getOrSet(cache, ctx, key, loader, options) {
-  checkKey(key);
+  checkKey(key, ctx.limits);
   if (typeof loader !== 'function') {
     throw invalid(`getOrSet needs a loader function, got ${typeName(loader)}`);
   }

@@ -18,7 +18,7 @@ use crate::bindings::js_args::{
     as_function, as_strs, number_text, required_ttl, stale_arg, take_queued, ttl_arg, unpack_values,
 };
 use crate::bindings::js_error::{JsResult, error_with_code, into_js, js, to_js};
-use crate::bindings::js_options::read_options;
+use crate::bindings::js_options::{limits_object, read_options};
 use crate::bindings::js_scratch::Scratch;
 use crate::clock::ManualClock;
 use crate::error::{CacheError, Result};
@@ -56,6 +56,12 @@ impl WasmCache {
         };
         cache.tick()?;
         Ok(cache)
+    }
+
+    /// Sizes the JS side checks before copying input in (`limits_object`).
+    pub fn limits(&self) -> JsResult<Object> {
+        let config = self.call(|t| Ok(t.config().clone()))?;
+        limits_object(&config)
     }
 
     /// The id of the namespace called `name`, created on first use.

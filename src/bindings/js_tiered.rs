@@ -30,7 +30,7 @@ use crate::bindings::js_args::{
 };
 use crate::bindings::js_backend::{Causes, JsBackend};
 use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
-use crate::bindings::js_options::read_options;
+use crate::bindings::js_options::{limits_object, read_options};
 use crate::bindings::js_tiered_options::read_tiered_options;
 use crate::clock::Clock;
 use crate::error::{CacheError, Result};
@@ -215,6 +215,12 @@ impl WasmTieredCache {
                 wait_until,
             }),
         })
+    }
+
+    /// Sizes the JS side checks before copying input in (`limits_object`).
+    pub fn limits(&self) -> JsResult<Object> {
+        let config = js(self.inner.cache.with_l1(|l1| l1.config().clone()))?;
+        limits_object(&config)
     }
 
     /// The id of the namespace called `name`.

@@ -39,7 +39,7 @@ use std::rc::Rc;
 pub use breaker::BreakerState;
 pub use get_or_load::{LoadError, Loaded};
 pub use layout::Layout;
-pub use retry::RetryPolicy;
+pub use retry::{MAX_BACKOFF_MS, MAX_RETRIES, RetryPolicy};
 pub use seal::{RandomSource, SealConfig};
 pub use stats::{BackendStats, EventHook, Op, TieredEvent, TieredStats};
 pub use write::{PendingWrite, WriteOptions};
@@ -181,6 +181,7 @@ impl<B: Backend> TieredCache<B> {
     pub fn new(config: TieredConfig, backend: B, clock: Rc<dyn Clock>) -> Result<Self> {
         let caps = backend.caps();
         caps.validate()?;
+        config.retry.validate()?;
         let layout = Layout::new(&config.prefix, caps.max_key_bytes)?;
         if config.max_chunks == 0 {
             return Err(CacheError::InvalidOption {
