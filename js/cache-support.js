@@ -138,7 +138,7 @@ export function checkTags(tags, what = 'tags', limits = NO_LIMITS) {
   if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) {
     throw new EdgeCacheError('INVALID_OPTION', `${what} must be a string or an array of strings`);
   }
-  for (const tag of list) checkText(tag, 'a tag', limits.maxTagBytes);
+  for (const tag of list) checkText(tag, 'a tag', limits.maxTagBytes, 'INVALID_OPTION');
   return list;
 }
 
@@ -160,7 +160,8 @@ export function checkWriteOptions(options, limits = NO_LIMITS) {
     }
   }
   const tags = options.tags === undefined ? undefined : checkTags(options.tags, 'tags', limits);
-  if (tags !== undefined && tags.length > (limits.maxTagsPerEntry ?? Infinity)) {
+  // Repeats count once, as in the core; a huge array is refused before it crosses.
+  if (tags !== undefined && tags.length > limits.maxTagsPerEntry && new Set(tags).size > limits.maxTagsPerEntry) {
     throw new EdgeCacheError('LIMIT_EXCEEDED', `limit exceeded: at most ${limits.maxTagsPerEntry} tags on one entry`);
   }
   return { ttl: options.ttl, idle: options.idle, tags, stale: options.stale };
