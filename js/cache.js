@@ -44,18 +44,24 @@ export class CacheCore {
     this.eventListeners = new Set(); // backend event listeners
     this.eventsWired = false;
     this.closed = false; // set by close(): every later call rejects with CLOSED
+    this.dispatching = 0; // > 0 while removal listeners run (inside a call into wasm)
   }
 
   dispatch(ns, key, cause) {
     const namespace = this.names.get(ns) ?? '';
-    for (const listener of this.listeners) {
-      if (listener.ns !== ns) continue;
-      try {
-        listener.fn({ key, namespace, cause });
-      } catch {
-        // A failing listener must not fail the cache call that caused the
-        // removal; nor crash the host (reportError is fatal in Deno): ignored.
+    this.dispatching++;
+    try {
+      for (const listener of this.listeners) {
+        if (listener.ns !== ns) continue;
+        try {
+          listener.fn({ key, namespace, cause });
+        } catch {
+          // A failing listener must not fail the cache call that caused the
+          // removal; nor crash the host (reportError is fatal in Deno): ignored.
+        }
       }
+    } finally {
+      this.dispatching--;
     }
   }
 
@@ -143,6 +149,10 @@ export class Cache {
     core.eventListeners.clear();
     const driver = core.driver;
     core.driver = undefined;
+    // Called from a removal listener: the call that removed the entry is still
+    // inside wasm, so the object is freed once that call has returned (a
+    // microtask later). Every call made after close() rejects with CLOSED.
+    if (core.dispatching > 0) await null;
     try {
       driver.free();
     } catch (err) {

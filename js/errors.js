@@ -22,6 +22,10 @@ export const ErrorCode = Object.freeze({
   BACKEND_TIMEOUT: 'BACKEND_TIMEOUT',
   UNSUPPORTED: 'UNSUPPORTED',
   UNSUPPORTED_VALUE: 'UNSUPPORTED_VALUE',
+  /** A getOrSet loader did not settle within its `loaderTimeout`: the load was abandoned. */
+  LOADER_TIMEOUT: 'LOADER_TIMEOUT',
+  /** A getOrSet loader called getOrSet on its own key (it would wait for itself forever). */
+  LOADER_REENTRY: 'LOADER_REENTRY',
 });
 
 export class EdgeCacheError extends Error {
