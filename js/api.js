@@ -9,7 +9,7 @@ import { Cache, CacheCore } from './cache.js';
 import { MemoryDriver } from './drivers/memory.js';
 import { TieredDriver } from './drivers/tiered.js';
 import { EdgeCacheError, ErrorCode, isEdgeCacheError } from './errors.js';
-import { toEdgeCacheError } from './cache-support.js';
+import { checkNamespaceName, toEdgeCacheError } from './cache-support.js';
 import { tieredArguments, TIERED_OPTIONS } from './tiered-options.js';
 import { makeDecorators } from './decorators.js';
 
@@ -61,7 +61,7 @@ export function makeApi(glue) {
       driver = tiered === undefined
         ? new MemoryDriver(new WasmCache(coreOptions))
         : new TieredDriver(new WasmTieredCache(coreOptions, tiered.options, tiered.adapter, tiered.waitUntil));
-      if (namespace !== '') driver.namespace(namespace);
+      if (namespace !== '') driver.namespace(checkNamespaceName(namespace, driver.limits));
     } catch (err) {
       // Anything but our own errors came from reading a nested option (a getter, a Proxy).
       if (isEdgeCacheError(err)) throw toEdgeCacheError(err);

@@ -8,7 +8,9 @@ import { CODEC_VERSION, T_TOP_UTF8 } from './value-format.js';
 import { EdgeCacheError } from './errors.js';
 import { checkText } from './input-limits.js';
 
-const NO_LIMITS = { maxKeyBytes: Infinity, maxTagBytes: Infinity, maxTagsPerEntry: Infinity, maxPatternBytes: Infinity };
+const NO_LIMITS = {
+  maxKeyBytes: Infinity, maxTagBytes: Infinity, maxTagsPerEntry: Infinity, maxNamespaceBytes: Infinity, maxPatternBytes: Infinity,
+};
 
 // ---------------------------------------------------------------- stored values
 // Counter rule (shared with the core's incr/decr, which store ASCII decimal):
@@ -101,12 +103,12 @@ export function checkKey(key, limits = NO_LIMITS) {
   return checkText(key, 'key', limits.maxKeyBytes);
 }
 
-/** A namespace name: a well-formed string no longer than a key may be. */
+/** A namespace name: a well-formed string, not surely over limits.maxNamespaceBytes. */
 export function checkNamespaceName(name, limits = NO_LIMITS) {
   if (typeof name !== 'string') {
     throw new EdgeCacheError('INVALID_OPTION', 'a namespace name must be a string');
   }
-  return checkText(name, 'namespace name', limits.maxKeyBytes);
+  return checkText(name, 'namespace name', limits.maxNamespaceBytes, 'INVALID_OPTION');
 }
 
 /** An array of string keys (any iterable is accepted and copied). */
@@ -129,7 +131,7 @@ export function checkPattern(pattern, limits = NO_LIMITS) {
   if (typeof pattern !== 'string') {
     throw new EdgeCacheError('INVALID_PATTERN', `pattern must be a string, got ${typeName(pattern)}`);
   }
-  return checkText(pattern, 'pattern', limits.maxPatternBytes, 'INVALID_PATTERN');
+  return checkText(pattern, 'pattern', limits.maxPatternBytes, 'INVALID_PATTERN', 'INVALID_PATTERN');
 }
 
 /** Tags: one string or an array of strings. */

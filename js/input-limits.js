@@ -15,10 +15,11 @@ import { EdgeCacheError } from './errors.js';
 
 /** Limits used when a driver has no core to ask (never the case in the package). */
 const FALLBACK = Object.freeze({
-  maxKeyBytes: Infinity, maxValueBytes: Infinity, maxTagsPerEntry: Infinity, maxTagBytes: Infinity, maxPatternBytes: Infinity,
+  maxKeyBytes: Infinity, maxValueBytes: Infinity, maxTagsPerEntry: Infinity, maxTagBytes: Infinity,
+  maxNamespaceBytes: Infinity, maxPatternBytes: Infinity,
 });
 
-/** `{ maxKeyBytes, maxValueBytes, maxTagsPerEntry, maxTagBytes, maxPatternBytes }` of a wasm cache. */
+/** `{ maxKeyBytes, maxValueBytes, maxTagsPerEntry, maxTagBytes, maxNamespaceBytes, maxPatternBytes }` of a wasm cache. */
 export function readLimits(wasm) {
   if (typeof wasm?.limits !== 'function') return FALLBACK;
   return Object.freeze({ ...FALLBACK, ...wasm.limits() });
@@ -40,15 +41,16 @@ export function isWellFormed(s) {
 }
 
 /**
- * A key, namespace name or tag (`what` names it): refused with `code` when it
- * holds a lone surrogate or is surely longer than `maxBytes` UTF-8 bytes.
+ * A key, namespace name, tag or pattern (`what` names it): refused when it is
+ * surely longer than `maxBytes` UTF-8 bytes (code `tooLong`, the core's code
+ * for that limit) or holds a lone surrogate (code `illFormed`).
  */
-export function checkText(s, what, maxBytes, code = 'INVALID_KEY') {
+export function checkText(s, what, maxBytes, tooLong = 'INVALID_KEY', illFormed = 'INVALID_KEY') {
   if (s.length > maxBytes) {
-    throw new EdgeCacheError(code, `${what} is longer than ${maxBytes} UTF-8 bytes (${s.length} UTF-16 units)`);
+    throw new EdgeCacheError(tooLong, `${what} is longer than ${maxBytes} UTF-8 bytes (${s.length} UTF-16 units)`);
   }
   if (!isWellFormed(s)) {
-    throw new EdgeCacheError(code, `${what} is not well-formed Unicode (it holds a lone surrogate)`);
+    throw new EdgeCacheError(illFormed, `${what} is not well-formed Unicode (it holds a lone surrogate)`);
   }
   return s;
 }

@@ -57,20 +57,31 @@ function encodeTop(value, canon, maxBytes = MAX_ENCODED_BYTES) {
     buf = new Uint8Array(256);
     view = new DataView(buf.buffer);
     try {
-      return encodeFresh(value, canon, maxBytes);
+      return encodeGuarded(value, canon, maxBytes);
     } finally {
       [buf, view, pos, canonical, limit] = saved;
     }
   }
   encoding = true;
   try {
-    return encodeFresh(value, canon, maxBytes);
+    return encodeGuarded(value, canon, maxBytes);
   } finally {
     encoding = false;
     if (buf.length > SCRATCH_KEEP_LIMIT) {
       buf = new Uint8Array(SCRATCH_BYTES);
       view = new DataView(buf.buffer);
     }
+  }
+}
+
+// Every failure leaves as an EdgeCacheError: VALUE_TOO_LARGE as is, anything
+// else (ours, or what a getter, a Proxy trap or a detached buffer threw, even
+// at the top) as UNSUPPORTED_VALUE with its path.
+function encodeGuarded(value, canon, maxBytes) {
+  try {
+    return encodeFresh(value, canon, maxBytes);
+  } catch (err) {
+    throw err instanceof EdgeCacheError ? err : annotate(err).toError();
   }
 }
 
@@ -96,12 +107,7 @@ function encodeFresh(value, canon, maxBytes) {
   }
   ensure(1);
   buf[pos++] = CODEC_VERSION;
-  try {
-    encodeAny(value, 0);
-  } catch (err) {
-    // A getter, a Proxy trap or a detached buffer that threw outside any container.
-    throw err instanceof EdgeCacheError ? err : annotate(err).toError();
-  }
+  encodeAny(value, 0);
   atMost(pos);
   return buf.slice(0, pos);
 }

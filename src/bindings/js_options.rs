@@ -152,7 +152,7 @@ fn shorten(name: &str) -> String {
 
 /// The input limits of a cache, for the JS side to check sizes before it
 /// copies a key, pattern or value into wasm memory (which never shrinks):
-/// `{ maxKeyBytes, maxValueBytes, maxTagsPerEntry, maxTagBytes, maxPatternBytes }`.
+/// `{ maxKeyBytes, maxValueBytes, maxTagsPerEntry, maxTagBytes, maxNamespaceBytes, maxPatternBytes }`.
 pub(crate) fn limits_object(config: &MemoryConfig) -> std::result::Result<Object, JsValue> {
     let object = Object::new();
     for (name, value) in [
@@ -160,6 +160,10 @@ pub(crate) fn limits_object(config: &MemoryConfig) -> std::result::Result<Object
         ("maxValueBytes", config.max_value_bytes as f64),
         ("maxTagsPerEntry", config.max_tags_per_entry as f64),
         ("maxTagBytes", crate::memory::MAX_TAG_BYTES as f64),
+        (
+            "maxNamespaceBytes",
+            crate::memory::MAX_NAMESPACE_BYTES as f64,
+        ),
         ("maxPatternBytes", crate::pattern::MAX_PATTERN_BYTES as f64),
     ] {
         js_sys::Reflect::set(&object, &name.into(), &value.into())?;
