@@ -143,10 +143,13 @@ fn fill_mask(tokens: &[Token], c: char, mask: &mut [u64]) {
 /// the surrogate gap is its own interval so no character is looked up in it.
 fn non_ascii_breaks(tokens: &[Token]) -> Vec<u32> {
     let mut breaks = vec![NON_ASCII, 0xD800, 0xE000];
+    // Kept sorted by inserting in place: at most ~1 000 breaks, and no sort
+    // routine in the wasm.
     let mut add = |low: char, high: char| {
         for b in [u32::from(low), u32::from(high).saturating_add(1)] {
-            if b > NON_ASCII && b <= u32::from(char::MAX) {
-                breaks.push(b);
+            let at = breaks.partition_point(|x| *x < b);
+            if b > NON_ASCII && b <= u32::from(char::MAX) && breaks.get(at) != Some(&b) {
+                breaks.insert(at, b);
             }
         }
     };
@@ -157,8 +160,6 @@ fn non_ascii_breaks(tokens: &[Token]) -> Vec<u32> {
             Token::AnyChar | Token::AnyRun => {}
         }
     }
-    breaks.sort_unstable();
-    breaks.dedup();
     breaks
 }
 
