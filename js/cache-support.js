@@ -6,10 +6,11 @@ import { decodeValue, encodeValue } from './codec.js';
 import { decodeTopString } from './value-decoder.js';
 import { CODEC_VERSION, T_TOP_UTF8 } from './value-format.js';
 import { EdgeCacheError } from './errors.js';
-import { checkText } from './input-limits.js';
+import { checkBatch, checkText } from './input-limits.js';
 
 const NO_LIMITS = {
-  maxKeyBytes: Infinity, maxTagBytes: Infinity, maxTagsPerEntry: Infinity, maxNamespaceBytes: Infinity, maxPatternBytes: Infinity,
+  maxKeyBytes: Infinity, maxTagBytes: Infinity, maxTagsPerEntry: Infinity, maxNamespaceBytes: Infinity,
+  maxBatch: Infinity, maxPatternBytes: Infinity,
 };
 
 // ---------------------------------------------------------------- stored values
@@ -117,6 +118,7 @@ export function checkKeys(keys, limits = NO_LIMITS) {
     throw new EdgeCacheError('INVALID_KEY', `keys must be an array of strings, got ${typeName(keys)}`);
   }
   const list = Array.isArray(keys) ? keys : Array.from(keys);
+  checkBatch(list.length, limits);
   for (let i = 0; i < list.length; i++) {
     if (typeof list[i] !== 'string') {
       throw new EdgeCacheError('INVALID_KEY', `keys[${i}] must be a string, got ${typeName(list[i])}`);

@@ -19,6 +19,7 @@ import {
   entriesOf, toEdgeCacheError,
 } from './cache-support.js';
 import { EdgeCacheError } from './errors.js';
+import { checkBatch } from './input-limits.js';
 import { splitWriteBehind } from './write-behind.js';
 import { getOrSet } from './get-or-set.js';
 import { SingleFlight } from './singleflight.js';
@@ -272,6 +273,7 @@ export class Cache {
   /** Stores every [key, value] (a Map, pairs, or an object); all or nothing. */
   async setMany(entries, options) {
     const pairs = entriesOf(entries);
+    checkBatch(pairs.length, this.#core.limits);
     const o = checkWriteOptions(options, this.#core.limits);
     for (const pair of pairs) checkKey(pair[0], this.#core.limits);
     await this.#call('setMany', (d, ns) => d.setMany(ns, pairs, o));

@@ -16,10 +16,10 @@ import { EdgeCacheError } from './errors.js';
 /** Limits used when a driver has no core to ask (never the case in the package). */
 const FALLBACK = Object.freeze({
   maxKeyBytes: Infinity, maxValueBytes: Infinity, maxTagsPerEntry: Infinity, maxTagBytes: Infinity,
-  maxNamespaceBytes: Infinity, maxPatternBytes: Infinity,
+  maxNamespaceBytes: Infinity, maxBatch: Infinity, maxPatternBytes: Infinity,
 });
 
-/** `{ maxKeyBytes, maxValueBytes, maxTagsPerEntry, maxTagBytes, maxNamespaceBytes, maxPatternBytes }` of a wasm cache. */
+/** `{ maxKeyBytes, maxValueBytes, maxTagsPerEntry, maxTagBytes, maxNamespaceBytes, maxBatch, maxPatternBytes }` of a wasm cache. */
 export function readLimits(wasm) {
   if (typeof wasm?.limits !== 'function') return FALLBACK;
   return Object.freeze({ ...FALLBACK, ...wasm.limits() });
@@ -66,6 +66,13 @@ export function checkValueSize(value, limits) {
   if (typeof value === 'string') size = value.length;
   else if (ArrayBuffer.isView(value)) size = value.byteLength;
   if (size > max) throw tooLarge(size, max);
+}
+
+/** A batch (getMany, hasMany, deleteMany, setMany) of at most `limits.maxBatch` items, refused before it crosses. */
+export function checkBatch(count, limits) {
+  if (count > limits.maxBatch) {
+    throw new EdgeCacheError('LIMIT_EXCEEDED', `limit exceeded: at most ${limits.maxBatch} items in one batch`);
+  }
 }
 
 export function tooLarge(size, max) {

@@ -61,7 +61,7 @@ impl WasmCache {
     /// Sizes the JS side checks before copying input in (`limits_object`).
     pub fn limits(&self) -> JsResult<Object> {
         let config = self.call(|t| Ok(t.config().clone()))?;
-        limits_object(&config)
+        limits_object(&config, crate::memory::MAX_BATCH as f64)
     }
 
     /// The id of the namespace called `name`, created on first use.

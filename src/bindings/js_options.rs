@@ -152,8 +152,13 @@ fn shorten(name: &str) -> String {
 
 /// The input limits of a cache, for the JS side to check sizes before it
 /// copies a key, pattern or value into wasm memory (which never shrinks):
-/// `{ maxKeyBytes, maxValueBytes, maxTagsPerEntry, maxTagBytes, maxNamespaceBytes, maxPatternBytes }`.
-pub(crate) fn limits_object(config: &MemoryConfig) -> std::result::Result<Object, JsValue> {
+/// `{ maxKeyBytes, maxValueBytes, maxTagsPerEntry, maxTagBytes, maxNamespaceBytes,
+/// maxBatch, maxPatternBytes }`.
+/// `max_batch`: items per getMany/hasMany/deleteMany/setMany (infinite where unbounded).
+pub(crate) fn limits_object(
+    config: &MemoryConfig,
+    max_batch: f64,
+) -> std::result::Result<Object, JsValue> {
     let object = Object::new();
     for (name, value) in [
         ("maxKeyBytes", config.max_key_bytes as f64),
@@ -164,6 +169,7 @@ pub(crate) fn limits_object(config: &MemoryConfig) -> std::result::Result<Object
             "maxNamespaceBytes",
             crate::memory::MAX_NAMESPACE_BYTES as f64,
         ),
+        ("maxBatch", max_batch),
         ("maxPatternBytes", crate::pattern::MAX_PATTERN_BYTES as f64),
     ] {
         js_sys::Reflect::set(&object, &name.into(), &value.into())?;

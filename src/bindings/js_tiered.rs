@@ -220,7 +220,8 @@ impl WasmTieredCache {
     /// Sizes the JS side checks before copying input in (`limits_object`).
     pub fn limits(&self) -> JsResult<Object> {
         let config = js(self.inner.cache.with_l1(|l1| l1.config().clone()))?;
-        limits_object(&config)
+        // The tiered cache has no batch limit of its own (it splits for the backend).
+        limits_object(&config, f64::INFINITY)
     }
 
     /// The id of the namespace called `name`.

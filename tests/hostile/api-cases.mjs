@@ -80,6 +80,8 @@ export const apiCases = [
         await t.rejects(cache.namespace(huge).get('a'), 'INVALID_OPTION', 'namespace name');
         await t.rejects(cache.keys(huge), 'INVALID_PATTERN', 'pattern');
         await t.rejects(cache.set('a', 1, { tags: [huge] }), 'INVALID_OPTION', 'tag');
+        const many = Array.from({ length: 2_000_000 }, (_, i) => `key:${i}`);
+        await t.rejects(cache.getMany(many), 'LIMIT_EXCEEDED', 'a batch of 2 000 000 keys');
       });
       t.ok(grew < SLACK, `wasm memory grew by ${grew} bytes for refused keys of ${huge.length} characters`);
     },
