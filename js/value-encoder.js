@@ -95,7 +95,10 @@ function encodeFresh(value, canon, maxBytes) {
     buf[0] = CODEC_VERSION;
     buf[1] = T_TOP_UTF8;
     pos = 2;
-    if (value.length <= 64 ? writeUtf8Short(value) : writeUtf8Long(value)) return buf.slice(0, pos);
+    if (value.length <= 64 ? writeUtf8Short(value) : writeUtf8Long(value)) {
+      atMost(pos);
+      return buf.slice(0, pos);
+    }
     pos = 0; // a lone surrogate: fall through to the general (UTF-16) form
   } else if (value instanceof Uint8Array && typedArrayName.call(value) === 'Uint8Array') {
     atMost(2 + value.length);

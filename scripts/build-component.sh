@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 JCO=scripts/node_modules/.bin/jco
 OUT=pkg/component
-RAW=target/wasm32-wasip2/release/edgecache.wasm
+# Honours CARGO_TARGET_DIR, like scripts/build.sh.
+RAW="${CARGO_TARGET_DIR:-target}/wasm32-wasip2/release/edgecache.wasm"
 say() { printf '\033[1m[component]\033[0m %s\n' "$*"; }
 
 if ! rustup target list --installed | grep -qx wasm32-wasip2 || [ ! -x "$JCO" ]; then

@@ -67,8 +67,9 @@ export class MemoryDriver {
   // ---- writes ----------------------------------------------------------
   /** `o`: checked write options; write-behind means nothing without a backend. */
   set(ns, key, value, o) {
-    if (typeof value === 'string') {
-      checkValueSize(value, this.limits);
+    // The fast lane for strings whose UTF-8 (at most 3 bytes per unit) fits;
+    // a longer one is encoded, and refused, before anything reaches wasm.
+    if (typeof value === 'string' && value.length * 3 <= this.limits.maxValueBytes) {
       return this.scratch.setString(ns, key, value, o);
     }
     return this.scratch.set(ns, key, this.#encode(value), o);
