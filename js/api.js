@@ -9,7 +9,7 @@ import { Cache, CacheCore } from './cache.js';
 import { MemoryDriver } from './drivers/memory.js';
 import { TieredDriver } from './drivers/tiered.js';
 import { EdgeCacheError, ErrorCode, isEdgeCacheError } from './errors.js';
-import { toEdgeCacheError } from './cache-support.js';
+import { checkNamespaceName, toEdgeCacheError } from './cache-support.js';
 import { tieredArguments, TIERED_OPTIONS } from './tiered-options.js';
 import { makeDecorators } from './decorators.js';
 import { didYouMean } from './did-you-mean.js';
@@ -45,10 +45,11 @@ export function makeApi(glue) {
    * now (a function returning epoch ms, for tests). Throws EdgeCacheError
    * (INVALID_OPTION) for unknown names, wrong types and out-of-range values.
    */
-  function createCache(options = {}) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+  function createCache(given = {}) {
+    if (given === null || typeof given !== 'object' || Array.isArray(given)) {
       throw new EdgeCacheError('INVALID_OPTION', 'createCache options must be an object');
     }
+    const options = readOnce(given);
     const coreOptions = {};
     for (const [name, value] of Object.entries(options)) {
       if (JS_OPTIONS.has(name)) continue;
@@ -72,12 +73,31 @@ export function makeApi(glue) {
       driver = tiered === undefined
         ? new MemoryDriver(new WasmCache(coreOptions))
         : new TieredDriver(new WasmTieredCache(coreOptions, tiered.options, tiered.adapter, tiered.waitUntil));
-      if (namespace !== '') driver.namespace(namespace);
+      if (namespace !== '') driver.namespace(checkNamespaceName(namespace, driver.limits));
     } catch (err) {
-      throw toEdgeCacheError(err);
+      // Anything but our own errors came from reading a nested option (a getter, a Proxy).
+      if (isEdgeCacheError(err)) throw toEdgeCacheError(err);
+      throw new EdgeCacheError('INVALID_OPTION', 'reading the options threw', { cause: err });
     }
     core = new CacheCore(driver, { durationMs });
     return new Cache(core, namespace);
+  }
+
+  /**
+   * The options as a plain object, each read exactly once: a getter or Proxy
+   * trap that throws is INVALID_OPTION, and one that answers differently on
+   * each read cannot pass a check and then change.
+   */
+  function readOnce(given) {
+    const out = {};
+    let name = '';
+    try {
+      for (name of Object.keys(given)) out[name] = given[name];
+    } catch (err) {
+      const what = name === '' ? 'the options object' : `option \`${name}\``;
+      throw new EdgeCacheError('INVALID_OPTION', `reading ${what} threw`, { cause: err });
+    }
+    return out;
   }
 
   /** Bytes of wasm linear memory now (it grows, never shrinks): for soak and load tests. */

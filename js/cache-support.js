@@ -6,6 +6,12 @@ import { decodeValue, encodeValue } from './codec.js';
 import { decodeTopString } from './value-decoder.js';
 import { CODEC_VERSION, T_TOP_UTF8 } from './value-format.js';
 import { EdgeCacheError } from './errors.js';
+import { checkBatch, checkText } from './input-limits.js';
+
+const NO_LIMITS = {
+  maxKeyBytes: Infinity, maxTagBytes: Infinity, maxTagsPerEntry: Infinity, maxNamespaceBytes: Infinity,
+  maxBatch: Infinity, maxPatternBytes: Infinity,
+};
 import { didYouMean } from './did-you-mean.js';
 
 // ---------------------------------------------------------------- stored values
@@ -24,8 +30,8 @@ const NINE = 0x39;
 const COUNTER_TEXT = /^-?[0-9]{1,19}n?$/;
 const SUFFIX_N = 0x6e;
 
-/** The bytes stored for `value`. */
-export function encodeStored(value) {
+/** The bytes stored for `value`; VALUE_TOO_LARGE once they would pass `maxBytes`. */
+export function encodeStored(value, maxBytes) {
   const counter = (typeof value === 'number' && Number.isSafeInteger(value) && !Object.is(value, -0))
     || (typeof value === 'bigint' && BigInt.asIntN(64, value) === value);
   if (counter) {
@@ -34,7 +40,7 @@ export function encodeStored(value) {
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
     return bytes;
   }
-  return encodeValue(value);
+  return encodeValue(value, maxBytes);
 }
 
 /** The value stored as `bytes` (the inverse of encodeStored). */
@@ -94,42 +100,57 @@ function describe(err) {
 }
 
 // ---------------------------------------------------------------- arguments
-/** A key must be a string: wasm-bindgen would otherwise stringify 42 or undefined. */
-export function checkKey(key) {
+/**
+ * A key must be a string (wasm-bindgen would otherwise stringify 42 or
+ * undefined), well-formed Unicode, and not surely over `limits.maxKeyBytes`
+ * (js/input-limits.js: checked before it is copied into wasm).
+ */
+export function checkKey(key, limits = NO_LIMITS) {
   if (typeof key !== 'string') {
     throw new EdgeCacheError('INVALID_KEY', `key must be a string, got ${typeName(key)}`);
   }
-  return key;
+  return checkText(key, 'key', limits.maxKeyBytes);
+}
+
+/** A namespace name: a well-formed string, not surely over limits.maxNamespaceBytes. */
+export function checkNamespaceName(name, limits = NO_LIMITS) {
+  if (typeof name !== 'string') {
+    throw new EdgeCacheError('INVALID_OPTION', 'a namespace name must be a string');
+  }
+  return checkText(name, 'namespace name', limits.maxNamespaceBytes, 'INVALID_OPTION');
 }
 
 /** An array of string keys (any iterable is accepted and copied). */
-export function checkKeys(keys) {
+export function checkKeys(keys, limits = NO_LIMITS) {
   if (keys === null || typeof keys !== 'object' || typeof keys[Symbol.iterator] !== 'function') {
     throw new EdgeCacheError('INVALID_KEY', `keys must be an array of strings, got ${typeName(keys)}`);
   }
   const list = Array.isArray(keys) ? keys : Array.from(keys);
+  checkBatch(list.length, limits);
   for (let i = 0; i < list.length; i++) {
     if (typeof list[i] !== 'string') {
       throw new EdgeCacheError('INVALID_KEY', `keys[${i}] must be a string, got ${typeName(list[i])}`);
     }
+    checkText(list[i], `keys[${i}]`, limits.maxKeyBytes);
   }
   return list;
 }
 
 /** A glob pattern string. */
-export function checkPattern(pattern) {
+export function checkPattern(pattern, limits = NO_LIMITS) {
   if (typeof pattern !== 'string') {
     throw new EdgeCacheError('INVALID_PATTERN', `pattern must be a string, got ${typeName(pattern)}`);
   }
-  return pattern;
+  return checkText(pattern, 'pattern', limits.maxPatternBytes, 'INVALID_PATTERN', 'INVALID_PATTERN');
 }
 
 /** Tags: one string or an array of strings. */
-export function checkTags(tags, what = 'tags') {
+export function checkTags(tags, what = 'tags', limits = NO_LIMITS) {
   const list = typeof tags === 'string' ? [tags] : tags;
   if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) {
     throw new EdgeCacheError('INVALID_OPTION', `${what} must be a string or an array of strings`);
   }
+  for (const tag of list) checkText(tag, 'a tag', limits.maxTagBytes, 'INVALID_OPTION');
   return list;
 }
 
@@ -140,7 +161,7 @@ const WRITE_OPTIONS = new Set(['ttl', 'idle', 'tags', 'stale']);
  * be ignored). `stale`: how long the entry stays readable by getAllowingStale after it stops
  * being fresh (ms or '5m'; the core checks it).
  */
-export function checkWriteOptions(options) {
+export function checkWriteOptions(options, limits = NO_LIMITS) {
   if (options === undefined) return { ttl: undefined, idle: undefined, tags: undefined, stale: undefined };
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new EdgeCacheError('INVALID_OPTION', `write options must be an object, got ${typeName(options)}`);
@@ -151,7 +172,11 @@ export function checkWriteOptions(options) {
       throw new EdgeCacheError('INVALID_OPTION', `unknown write option \`${name}\`${hint}`);
     }
   }
-  const tags = options.tags === undefined ? undefined : checkTags(options.tags);
+  const tags = options.tags === undefined ? undefined : checkTags(options.tags, 'tags', limits);
+  // Repeats count once, as in the core; a huge array is refused before it crosses.
+  if (tags !== undefined && tags.length > limits.maxTagsPerEntry && new Set(tags).size > limits.maxTagsPerEntry) {
+    throw new EdgeCacheError('LIMIT_EXCEEDED', `limit exceeded: at most ${limits.maxTagsPerEntry} tags on one entry`);
+  }
   return { ttl: options.ttl, idle: options.idle, tags, stale: options.stale };
 }
 

@@ -15,10 +15,11 @@
 //   undefined for the cache default, null for "never expires".
 
 import {
-  checkDelta, checkKey, checkKeys, checkPattern, checkTags, checkWriteOptions, counterResult,
+  checkDelta, checkKey, checkKeys, checkNamespaceName, checkPattern, checkTags, checkWriteOptions, counterResult,
   entriesOf, toEdgeCacheError,
 } from './cache-support.js';
 import { EdgeCacheError } from './errors.js';
+import { checkBatch } from './input-limits.js';
 import { splitWriteBehind } from './write-behind.js';
 import { getOrSet } from './get-or-set.js';
 import { toWaitUntil } from './wait-until.js';
@@ -35,6 +36,7 @@ export class CacheCore {
    */
   constructor(driver, helpers) {
     this.driver = driver;
+    this.limits = driver.limits; // sizes checked before input is copied into wasm (js/input-limits.js)
     this.unsupported = driver.constructor.UNSUPPORTED;
     this.durationMs = helpers.durationMs;
     this.flights = new SingleFlight(); // getOrSet loads in flight, keyed by namespace and key
@@ -44,6 +46,7 @@ export class CacheCore {
     this.eventListeners = new Set(); // backend event listeners
     this.eventsWired = false;
     this.closed = false; // set by close(): every later call rejects with CLOSED
+    this.dispatching = 0; // > 0 while removal listeners run (inside a call into wasm)
     this.warnedWaitUntil = false;
     // Bound once: handed to every waitUntil this cache builds (js/wait-until.js).
     this.reportWaitUntil = (error) => this.#reportWaitUntil(error);
@@ -61,14 +64,19 @@ export class CacheCore {
 
   dispatch(ns, key, cause) {
     const namespace = this.names.get(ns) ?? '';
-    for (const listener of this.listeners) {
-      if (listener.ns !== ns) continue;
-      try {
-        listener.fn({ key, namespace, cause });
-      } catch {
-        // A failing listener must not fail the cache call that caused the
-        // removal; nor crash the host (reportError is fatal in Deno): ignored.
+    this.dispatching++;
+    try {
+      for (const listener of this.listeners) {
+        if (listener.ns !== ns) continue;
+        try {
+          listener.fn({ key, namespace, cause });
+        } catch {
+          // A failing listener must not fail the cache call that caused the
+          // removal; nor crash the host (reportError is fatal in Deno): ignored.
+        }
       }
+    } finally {
+      this.dispatching--;
     }
   }
 
@@ -83,6 +91,9 @@ export class CacheCore {
     }
   }
 }
+
+// Codes of a set refused for its value or options: the key's older entry is dropped.
+const REFUSED_WRITES = new Set(['VALUE_TOO_LARGE', 'INVALID_TTL', 'UNSUPPORTED_VALUE']);
 
 // The exception fn throws (fn is expected to throw).
 function catchSync(fn) {
@@ -120,9 +131,7 @@ export class Cache {
   #id() {
     if (this.#core.closed) throw new EdgeCacheError('CLOSED', 'the cache is closed');
     if (this.#ns === undefined) {
-      if (typeof this.#name !== 'string') {
-        throw new EdgeCacheError('INVALID_OPTION', 'a namespace name must be a string');
-      }
+      checkNamespaceName(this.#name, this.#core.limits);
       this.#ns = this.#core.driver.namespace(this.#name);
       this.#core.names.set(this.#ns, this.#name);
     }
@@ -155,6 +164,10 @@ export class Cache {
     core.eventListeners.clear();
     const driver = core.driver;
     core.driver = undefined;
+    // Called from a removal listener: the call that removed the entry is still
+    // inside wasm, so the object is freed once that call has returned (a
+    // microtask later). Every call made after close() rejects with CLOSED.
+    if (core.dispatching > 0) await null;
     try {
       driver.free();
     } catch (err) {
@@ -169,13 +182,13 @@ export class Cache {
 
   // ---- reads -----------------------------------------------------------
   async get(key) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('get', (d, ns) => d.get(ns, key));
   }
 
   /** Like get, without promoting the entry, restarting its idle clock or counting a hit. */
   async peek(key) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('peek', (d, ns) => d.peek(ns, key));
   }
 
@@ -185,7 +198,7 @@ export class Cache {
    * `{ value, stale }`, or undefined when there is neither.
    */
   async getAllowingStale(key, maxStale) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('getAllowingStale', (d, ns) => d.getAllowingStale(ns, key, maxStale));
   }
 
@@ -202,6 +215,7 @@ export class Cache {
       flights: core.flights,
       flightKey: `${String(this.#name).length}:${String(this.#name)}:${key}`,
       durationMs: core.durationMs,
+      limits: core.limits,
       reportWaitUntil: core.reportWaitUntil,
     }, key, loader, options);
   }
@@ -212,18 +226,18 @@ export class Cache {
   }
 
   async has(key) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('has', (d, ns) => d.has(ns, key));
   }
 
   /** Values in the order of `keys`, undefined for misses. */
   async getMany(keys) {
-    const list = checkKeys(keys);
+    const list = checkKeys(keys, this.#core.limits);
     return this.#call('getMany', (d, ns) => d.getMany(ns, list));
   }
 
   async hasMany(keys) {
-    const list = checkKeys(keys);
+    const list = checkKeys(keys, this.#core.limits);
     return this.#call('hasMany', (d, ns) => d.hasMany(ns, list));
   }
 
@@ -234,44 +248,62 @@ export class Cache {
    * ('written', 'skipped' or 'failed': js/drivers/tiered.js); without one, undefined.
    */
   async set(key, value, options) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     const split = splitWriteBehind(options);
-    const o = checkWriteOptions(split.options);
+    const o = checkWriteOptions(split.options, this.#core.limits);
     const behind = split.behind && { waitUntil: toWaitUntil(split.behind.waitUntil, this.#core.reportWaitUntil) };
-    return this.#call('set', (d, ns) => d.set(ns, key, value, o, behind));
+    try {
+      return await this.#call('set', (d, ns) => d.set(ns, key, value, o, behind));
+    } catch (err) {
+      // A refused overwrite must not leave the older value readable (a caller
+      // that swallows the error would serve stale data): drop it, as lru-cache
+      // drops an entry whose replacement is too large, and still reject.
+      if (REFUSED_WRITES.has(err.code)) await this.#dropQuietly(key);
+      throw err;
+    }
+  }
+
+  // Best effort: the rejection the caller gets is the refused write's.
+  async #dropQuietly(key) {
+    try {
+      await this.#call('delete', (d, ns) => d.delete(ns, key));
+    } catch {
+      // closed meanwhile, or L2 failed (reported through onEvent)
+    }
   }
 
   /** Stores only if the key is absent; true if stored. */
   async add(key, value, options) {
-    checkKey(key);
-    const o = checkWriteOptions(options);
+    checkKey(key, this.#core.limits);
+    const o = checkWriteOptions(options, this.#core.limits);
     return this.#call('add', (d, ns) => d.add(ns, key, value, o));
   }
 
   /** Stores only if the key is present; true if stored. */
   async replace(key, value, options) {
-    checkKey(key);
-    const o = checkWriteOptions(options);
+    checkKey(key, this.#core.limits);
+    const o = checkWriteOptions(options, this.#core.limits);
     return this.#call('replace', (d, ns) => d.replace(ns, key, value, o));
   }
 
   /** Stores every [key, value] (a Map, pairs, or an object); all or nothing. */
   async setMany(entries, options) {
     const pairs = entriesOf(entries);
-    const o = checkWriteOptions(options);
-    for (const pair of pairs) checkKey(pair[0]);
+    checkBatch(pairs.length, this.#core.limits);
+    const o = checkWriteOptions(options, this.#core.limits);
+    for (const pair of pairs) checkKey(pair[0], this.#core.limits);
     await this.#call('setMany', (d, ns) => d.setMany(ns, pairs, o));
   }
 
   // ---- removal ---------------------------------------------------------
   /** True if the key existed. */
   async delete(key) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('delete', (d, ns) => d.delete(ns, key));
   }
 
   async deleteMany(keys) {
-    const list = checkKeys(keys);
+    const list = checkKeys(keys, this.#core.limits);
     return this.#call('deleteMany', (d, ns) => d.deleteMany(ns, list));
   }
 
@@ -287,7 +319,7 @@ export class Cache {
 
   /** Removes entries of this namespace carrying any of `tags` (a string or an array). */
   async invalidateTags(tags) {
-    const list = checkTags(tags);
+    const list = checkTags(tags, 'tags', this.#core.limits);
     return this.#call('invalidateTags', (d, ns) => d.invalidateTags(ns, list));
   }
 
@@ -303,51 +335,51 @@ export class Cache {
    * backend, or one without atomic writes: Workers KV).
    */
   async tryLease(key, ttl) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('tryLease', (d, ns) => d.tryLease(ns, key, ttl));
   }
 
   /** Gives a lease back early (it also ends by itself after its TTL). */
   async releaseLease(key) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('releaseLease', (d, ns) => d.releaseLease(ns, key));
   }
 
   // ---- TTL -------------------------------------------------------------
   /** Milliseconds left; Infinity if it never expires; undefined if missing. */
   async ttl(key) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('ttl', (d, ns) => d.ttl(ns, key));
   }
 
   /** A new TTL from now (ms or duration string); true if the key exists. */
   async expire(key, ttl) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('expire', (d, ns) => d.expire(ns, key, ttl));
   }
 
   /** Removes the key's expiry; true if the key exists. */
   async persist(key) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('persist', (d, ns) => d.persist(ns, key));
   }
 
   /** Marks the key used (eviction order, idle clock); true if the key exists. */
   async touch(key) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     return this.#call('touch', (d, ns) => d.touch(ns, key));
   }
 
   // ---- counters --------------------------------------------------------
   /** Adds `delta` (default 1) to a counter (missing counts as 0); returns the new value. */
   async incr(key, delta = 1) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     const step = checkDelta(delta);
     return counterResult(await this.#call('incr', (d, ns) => d.incr(ns, key, step)));
   }
 
   async decr(key, delta = 1) {
-    checkKey(key);
+    checkKey(key, this.#core.limits);
     const step = checkDelta(delta);
     return counterResult(await this.#call('decr', (d, ns) => d.decr(ns, key, step)));
   }
@@ -355,17 +387,17 @@ export class Cache {
   // ---- patterns --------------------------------------------------------
   /** Live keys of this namespace matching a Redis-style glob ('*', '?', '[a-z]', '\\'). */
   async keys(pattern = '*') {
-    checkPattern(pattern);
+    checkPattern(pattern, this.#core.limits);
     return this.#call('keys', (d, ns) => d.keys(ns, pattern));
   }
 
   async countMatching(pattern = '*') {
-    checkPattern(pattern);
+    checkPattern(pattern, this.#core.limits);
     return this.#call('countMatching', (d, ns) => d.countMatching(ns, pattern));
   }
 
   async deleteMatching(pattern) {
-    checkPattern(pattern);
+    checkPattern(pattern, this.#core.limits);
     return this.#call('deleteMatching', (d, ns) => d.deleteMatching(ns, pattern));
   }
 

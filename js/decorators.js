@@ -11,7 +11,8 @@ import {
 } from './decorator-support.js';
 
 // Options passed on to getOrSet unchanged (`tags` may also be a function of the arguments).
-const GET_OR_SET = ['ttl', 'idle', 'staleWhileRevalidate', 'staleIfError', 'waitUntil', 'cacheErrors', 'shouldCache'];
+const GET_OR_SET = ['ttl', 'idle', 'staleWhileRevalidate', 'staleIfError', 'waitUntil', 'cacheErrors', 'shouldCache',
+  'loaderTimeout'];
 const CACHED = new Set([...GET_OR_SET, 'tags', 'cache', 'name', 'key', 'skipArgs', 'args']);
 const MEMOIZE = new Set([...CACHED, 'max'].filter((n) => n !== 'cache'));
 const CACHE_ASIDE = new Set([...GET_OR_SET, 'tags', 'cache']);

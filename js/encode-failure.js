@@ -10,10 +10,11 @@ export const SEG_MAP_VALUE = 3;
 export const SEG_SET = 4;
 
 export class EncodeFailure {
-  constructor(message, value, tooDeep = false) {
+  constructor(message, value, tooDeep = false, cause = undefined) {
     this.message = message;
     this.value = value;
     this.tooDeep = tooDeep;
+    this.cause = cause; // what a getter, Proxy trap or detached buffer threw
     this.segments = []; // leaf first
     this.containers = []; // leaf first
   }
@@ -33,20 +34,38 @@ export class EncodeFailure {
         seen.set(chain[k], k);
       }
     }
-    return unsupported(`${this.message} at ${formatPath(segs)}`);
+    return unsupported(`${this.message} at ${formatPath(segs)}`, this.cause);
   }
 }
 
+/**
+ * Adds a container's path segment to a failure unwinding through it. Anything
+ * else thrown while reading the value (a getter, a Proxy trap, a detached
+ * buffer) becomes a failure here, so it is UNSUPPORTED_VALUE with its path;
+ * an EdgeCacheError (VALUE_TOO_LARGE) passes unchanged. No container: the top.
+ */
 export function annotate(err, container, kind, key, mapKey) {
-  if (err instanceof EncodeFailure) {
+  if (err instanceof EdgeCacheError) return err;
+  if (!(err instanceof EncodeFailure)) {
+    err = new EncodeFailure(`reading the value threw ${describe(err)}`, container, false, err);
+  }
+  if (container !== undefined) {
     err.segments.push({ kind, key, mapKey });
     err.containers.push(container);
   }
   return err;
 }
 
-function unsupported(message) {
-  return new EdgeCacheError('UNSUPPORTED_VALUE', message);
+function describe(err) {
+  try {
+    return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  } catch {
+    return 'an exception';
+  }
+}
+
+function unsupported(message, cause) {
+  return new EdgeCacheError('UNSUPPORTED_VALUE', message, cause === undefined ? undefined : { cause });
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

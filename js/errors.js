@@ -1,7 +1,8 @@
 // The one error class of the JS layer. Every error edgecache throws or rejects
 // with is an EdgeCacheError whose `code` is a stable, machine-readable string:
 // callers branch on `err.code`, never on the message. The codes mirror
-// `CacheError::code()` in src/error.rs; the JS codec adds UNSUPPORTED_VALUE.
+// `CacheError::code()` in src/error.rs; the JS codec adds UNSUPPORTED_VALUE,
+// getOrSet adds LOADER_TIMEOUT and LOADER_REENTRY.
 // An exception thrown by a host (a backend, user code) travels as `cause`.
 
 /** Stable error codes. Never rename one: they are part of the public contract. */
@@ -22,6 +23,10 @@ export const ErrorCode = Object.freeze({
   BACKEND_TIMEOUT: 'BACKEND_TIMEOUT',
   UNSUPPORTED: 'UNSUPPORTED',
   UNSUPPORTED_VALUE: 'UNSUPPORTED_VALUE',
+  /** A getOrSet loader did not settle within its `loaderTimeout`: the load was abandoned. */
+  LOADER_TIMEOUT: 'LOADER_TIMEOUT',
+  /** A getOrSet loader called getOrSet on its own key (it would wait for itself forever). */
+  LOADER_REENTRY: 'LOADER_REENTRY',
 });
 
 export class EdgeCacheError extends Error {

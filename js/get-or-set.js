@@ -9,6 +9,9 @@
 //   miss (or staler than SWR)       -> one loader call per key at a time in the isolate
 //   loader error                    -> a stale value younger than the staleIfError window,
 //                                      else the loader's error (cached only with cacheErrors)
+//   loader not settled in time      -> the same, with LOADER_TIMEOUT (never cached); the
+//                                      flight is abandoned, so the next caller loads anew
+//   getOrSet(key) inside key's own loader -> LOADER_REENTRY (js/loader-context.js)
 //
 // Entries are stored with stale = max(staleWhileRevalidate, staleIfError).
 
@@ -16,11 +19,16 @@ import { checkKey, checkTags, toEdgeCacheError, typeName } from './cache-support
 import { EdgeCacheError } from './errors.js';
 import { toWaitUntil } from './wait-until.js';
 import { didYouMean } from './did-you-mean.js';
+import { insideLoad, runLoader } from './loader-context.js';
 
 const OPTIONS = new Set([
   'ttl', 'idle', 'tags', 'staleWhileRevalidate', 'staleIfError', 'waitUntil', 'cacheErrors', 'shouldCache',
-  'lease',
+  'lease', 'loaderTimeout',
 ]);
+
+// A loader that never settles must not hold its key forever: after this, its
+// flight is abandoned (callers get LOADER_TIMEOUT, or stale within staleIfError).
+const DEFAULT_LOADER_TIMEOUT_MS = 10_000;
 
 // Lease defaults: held for up to 10 s; a caller that finds it busy and has no
 // stale value polls for the other isolate's result for up to 2 s, then loads.
@@ -84,6 +92,9 @@ export function checkGetOrSetOptions(options, durationMs, report = ignore) {
   const swr = windowMs('staleWhileRevalidate', options.staleWhileRevalidate, durationMs);
   const lease = leaseOptions(options.lease, durationMs);
   const sie = windowMs('staleIfError', options.staleIfError, durationMs);
+  const loaderTimeout = options.loaderTimeout === undefined
+    ? DEFAULT_LOADER_TIMEOUT_MS
+    : windowMs('loaderTimeout', options.loaderTimeout, durationMs);
   return {
     write: {
       ttl: options.ttl,
@@ -97,6 +108,7 @@ export function checkGetOrSetOptions(options, durationMs, report = ignore) {
     shouldCache,
     errorTtl,
     lease,
+    loaderTimeout,
   };
 }
 
@@ -167,7 +179,7 @@ function errorRecord(err) {
  * @param options see OPTIONS above and the README
  */
 export async function getOrSet(cache, ctx, key, loader, options) {
-  checkKey(key);
+  checkKey(key, ctx.limits);
   if (typeof loader !== 'function') {
     throw invalid(`getOrSet needs a loader function, got ${typeName(loader)}`);
   }
@@ -177,13 +189,18 @@ export async function getOrSet(cache, ctx, key, loader, options) {
   if (found !== undefined && !found.stale) return found.value;
 
   const errors = o.errorTtl === undefined ? undefined : cache.namespace(ERROR_NAMESPACE_PREFIX + cache.namespaceName);
-  const load = () => loadAndStore(cache, errors, key, loader, o);
+  const marked = () => runLoader(ctx.flights, ctx.flightKey, loader);
+  const load = () => loadAndStore(cache, errors, key, marked, o);
 
   if (found !== undefined) {
     // Stale within the SWR window: serve it, refresh once in the background.
     const refresh = ctx.flights.run(ctx.flightKey, load).then(ignore, ignore);
     o.waitUntil?.(refresh); // never throws: a refusal is reported (js/wait-until.js)
     return found.value;
+  }
+  if (insideLoad(ctx.flights, ctx.flightKey)) {
+    // Joining would wait for the very load this code is part of.
+    throw new EdgeCacheError('LOADER_REENTRY', 'getOrSet was called on a key inside that key\'s own loader');
   }
   if (errors !== undefined && !ctx.flights.inFlight(ctx.flightKey)) {
     const failed = await errors.getAllowingStale(key, 0);
@@ -214,13 +231,13 @@ async function loadAndStore(cache, errors, key, loader, o) {
 async function loadStoring(cache, errors, key, loader, o) {
   let value;
   try {
-    value = await loader();
+    value = await settledWithin(loader, o.loaderTimeout);
   } catch (err) {
     if (o.sie > 0) {
       const stale = await cache.getAllowingStale(key, o.sie);
       if (stale !== undefined) return stale.value;
     }
-    if (errors !== undefined) {
+    if (errors !== undefined && err?.code !== 'LOADER_TIMEOUT') {
       // Best effort: an error that cannot be recorded is still thrown as is.
       await errors.set(key, errorRecord(err), { ttl: o.errorTtl }).catch(ignore);
     }
@@ -230,4 +247,23 @@ async function loadStoring(cache, errors, key, loader, o) {
     await cache.set(key, value, o.write);
   }
   return value;
+}
+
+// The loader's result, or LOADER_TIMEOUT once `ms` pass (0: no limit). The
+// loader keeps running (JS cannot stop it), but nothing waits for it any more.
+function settledWithin(loader, ms) {
+  let result;
+  try {
+    result = Promise.resolve(loader());
+  } catch (err) {
+    result = Promise.reject(err);
+  }
+  if (ms === 0) return result;
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new EdgeCacheError('LOADER_TIMEOUT', `the loader did not settle within ${ms} ms; its load was abandoned`));
+    }, ms);
+  });
+  return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
 }

@@ -20,6 +20,7 @@ const ObjectPrototype = Object.prototype;
 const getPrototypeOf = Object.getPrototypeOf;
 const objectKeys = Object.keys;
 const ownSymbols = Object.getOwnPropertySymbols;
+const getOwnPropertyNames = Object.getOwnPropertyNames;
 const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
 const dateGetTime = Date.prototype.getTime;
 
@@ -30,11 +31,16 @@ let buf = new Uint8Array(SCRATCH_BYTES);
 let view = new DataView(buf.buffer);
 let pos = 0;
 let canonical = false;
+let limit = MAX_ENCODED_BYTES; // the caller's maxValueBytes: encoding stops once past it
 let encoding = false; // re-entrancy guard: a getter may call encodeValue while we encode
 
-/** Encode a JS value to a fresh Uint8Array (see the format above). */
-export function encodeValue(value) {
-  return encodeTop(value, false);
+/**
+ * Encode a JS value to a fresh Uint8Array (see the format above). `maxBytes`
+ * (a cache's maxValueBytes): VALUE_TOO_LARGE as soon as the encoding passes
+ * it, so a value of millions of repeated references fails fast.
+ */
+export function encodeValue(value, maxBytes = MAX_ENCODED_BYTES) {
+  return encodeTop(value, false, maxBytes);
 }
 
 /**
@@ -45,20 +51,20 @@ export function encodeCanonical(value) {
   return encodeTop(value, true);
 }
 
-function encodeTop(value, canon) {
+function encodeTop(value, canon, maxBytes = MAX_ENCODED_BYTES) {
   if (encoding) {
-    const saved = [buf, view, pos, canonical];
+    const saved = [buf, view, pos, canonical, limit];
     buf = new Uint8Array(256);
     view = new DataView(buf.buffer);
     try {
-      return encodeFresh(value, canon);
+      return encodeGuarded(value, canon, maxBytes);
     } finally {
-      [buf, view, pos, canonical] = saved;
+      [buf, view, pos, canonical, limit] = saved;
     }
   }
   encoding = true;
   try {
-    return encodeFresh(value, canon);
+    return encodeGuarded(value, canon, maxBytes);
   } finally {
     encoding = false;
     if (buf.length > SCRATCH_KEEP_LIMIT) {
@@ -68,17 +74,34 @@ function encodeTop(value, canon) {
   }
 }
 
-function encodeFresh(value, canon) {
+// Every failure leaves as an EdgeCacheError: VALUE_TOO_LARGE as is, anything
+// else (ours, or what a getter, a Proxy trap or a detached buffer threw, even
+// at the top) as UNSUPPORTED_VALUE with its path.
+function encodeGuarded(value, canon, maxBytes) {
+  try {
+    return encodeFresh(value, canon, maxBytes);
+  } catch (err) {
+    throw err instanceof EdgeCacheError ? err : annotate(err).toError();
+  }
+}
+
+function encodeFresh(value, canon, maxBytes) {
   canonical = canon;
+  limit = Math.min(maxBytes, MAX_ENCODED_BYTES);
   pos = 0;
   if (typeof value === 'string') {
+    atMost(2 + value.length);
     ensure(2 + 3 * value.length);
     buf[0] = CODEC_VERSION;
     buf[1] = T_TOP_UTF8;
     pos = 2;
-    if (value.length <= 64 ? writeUtf8Short(value) : writeUtf8Long(value)) return buf.slice(0, pos);
+    if (value.length <= 64 ? writeUtf8Short(value) : writeUtf8Long(value)) {
+      atMost(pos);
+      return buf.slice(0, pos);
+    }
     pos = 0; // a lone surrogate: fall through to the general (UTF-16) form
   } else if (value instanceof Uint8Array && typedArrayName.call(value) === 'Uint8Array') {
+    atMost(2 + value.length);
     const out = new Uint8Array(value.length + 2);
     out[0] = CODEC_VERSION;
     out[1] = T_TOP_BYTES;
@@ -87,12 +110,16 @@ function encodeFresh(value, canon) {
   }
   ensure(1);
   buf[pos++] = CODEC_VERSION;
-  try {
-    encodeAny(value, 0);
-  } catch (err) {
-    throw err instanceof EncodeFailure ? err.toError() : err;
-  }
+  encodeAny(value, 0);
+  atMost(pos);
   return buf.slice(0, pos);
+}
+
+/** VALUE_TOO_LARGE once the encoding would pass the caller's limit. */
+function atMost(size) {
+  if (size > limit) {
+    throw new EdgeCacheError('VALUE_TOO_LARGE', `encoded value is larger than maxValueBytes (${limit})`);
+  }
 }
 
 function ensure(n) {
@@ -101,6 +128,7 @@ function ensure(n) {
 
 function grow(n) {
   const needed = pos + n;
+  atMost(pos); // what is written so far: n may be an upper bound (3 bytes per UTF-16 unit)
   if (needed > MAX_ENCODED_BYTES) {
     throw new EdgeCacheError('VALUE_TOO_LARGE', `encoded value would exceed ${MAX_ENCODED_BYTES} bytes`);
   }
@@ -215,6 +243,7 @@ function writeF64(v) {
 
 function writeString(s) {
   const n = s.length;
+  atMost(pos + n);
   if (n <= 42) {
     // 3 bytes per code unit at most, so the length fits one varint byte (<= 126).
     ensure(2 + 3 * n);
@@ -286,6 +315,7 @@ function writeUtf8Long(s) {
 
 function writeUtf16(s) {
   const n = s.length;
+  atMost(pos + 2 * n);
   ensure(9 + 2 * n);
   buf[pos++] = T_UTF16;
   writeVarint(n);
@@ -308,6 +338,7 @@ function writeBigInt(v) {
   let hex = magnitude.toString(16);
   if (hex.length & 1) hex = '0' + hex;
   const n = hex.length >> 1;
+  atMost(pos + n);
   writeVarint(n);
   ensure(n);
   for (let i = 0, at = hex.length - 2; i < n; i++, at -= 2) {
@@ -389,21 +420,50 @@ function writeArray(a, depth) {
   let i = 0;
   try {
     for (; i < len; i++) {
+      atMost(pos);
       const x = a[i];
-      if (x === undefined && !(i in a)) {
-        let run = 1;
-        while (i + run < len && !(i + run in a)) run++;
-        ensure(9);
-        buf[pos++] = T_HOLES;
-        writeVarint(run);
-        i += run - 1;
-        continue;
-      }
+      if (x === undefined && !(i in a)) break;
       encodeAny(x, depth);
     }
+    if (i === len) return;
+    // A hole: from here on, visit only the indices present (a sparse array of
+    // length 2^32-1 costs its elements, not its length) and write runs of holes.
+    const present = presentIndices(a, i, len);
+    let next = i;
+    for (let k = 0; k < present.length; k++) {
+      i = present[k];
+      if (i > next) writeHoles(i - next);
+      atMost(pos);
+      encodeAny(a[i], depth);
+      next = i + 1;
+    }
+    if (next < len) writeHoles(len - next);
   } catch (err) {
     throw annotate(err, a, SEG_INDEX, i);
   }
+}
+
+function writeHoles(run) {
+  ensure(9);
+  buf[pos++] = T_HOLES;
+  writeVarint(run);
+}
+
+// The own index properties of `a` in [from, len), ascending.
+function presentIndices(a, from, len) {
+  const names = getOwnPropertyNames(a);
+  const out = [];
+  let sorted = true;
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k];
+    const index = +name;
+    if (index >= from && index < len && Number.isInteger(index) && String(index) === name) {
+      if (out.length > 0 && out[out.length - 1] > index) sorted = false;
+      out.push(index);
+    }
+  }
+  if (!sorted) out.sort((x, y) => x - y); // a Proxy's ownKeys may answer in any order
+  return out;
 }
 
 function writeObject(o, depth, tag) {
@@ -417,6 +477,7 @@ function writeObject(o, depth, tag) {
   try {
     for (let i = 0; i < n; i++) {
       key = keys[i];
+      atMost(pos);
       writeString(key);
       encodeAny(o[key], depth);
     }
@@ -432,9 +493,10 @@ function writeObject(o, depth, tag) {
 }
 
 function writeMap(m, depth) {
+  const size = m.size;
   ensure(9);
   buf[pos++] = T_MAP;
-  writeVarint(m.size);
+  writeVarint(size);
   let i = 0;
   let key;
   let inKey = true;
@@ -443,6 +505,7 @@ function writeMap(m, depth) {
     for (const [k, v] of m) {
       key = k;
       inKey = true;
+      atMost(pos);
       const start = pos;
       encodeAny(k, depth);
       inKey = false;
@@ -456,17 +519,20 @@ function writeMap(m, depth) {
   } catch (err) {
     throw inKey ? annotate(err, m, SEG_MAP_KEY, i) : annotate(err, m, SEG_MAP_VALUE, i, key);
   }
+  if (i !== size || m.size !== size) throw changedWhileEncoding(m, 'a Map');
   if (entries !== null) writeSorted(entries);
 }
 
 function writeSet(s, depth) {
+  const size = s.size;
   ensure(9);
   buf[pos++] = T_SET;
-  writeVarint(s.size);
+  writeVarint(size);
   let i = 0;
   const entries = canonical ? [] : null;
   try {
     for (const v of s) {
+      atMost(pos);
       const start = pos;
       encodeAny(v, depth);
       if (entries !== null) {
@@ -478,7 +544,14 @@ function writeSet(s, depth) {
   } catch (err) {
     throw annotate(err, s, SEG_SET, i);
   }
+  if (i !== size || s.size !== size) throw changedWhileEncoding(s, 'a Set');
   if (entries !== null) writeSorted(entries);
+}
+
+// A getter or Proxy inside the entries added or removed some: the count written
+// first would not match the entries that follow, so nothing is stored.
+function changedWhileEncoding(container, what) {
+  return new EncodeFailure(`${what} changed while being encoded`, container);
 }
 
 function writeSorted(entries) {
@@ -503,6 +576,7 @@ function writeView(v) {
   const kind = name === undefined ? 0 : VIEW_KIND_BY_NAME.get(name);
   if (kind === undefined) throw new EncodeFailure(`cannot encode a ${name}`, v);
   const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  atMost(pos + bytes.length);
   ensure(10 + bytes.length);
   buf[pos++] = T_VIEW;
   buf[pos++] = kind;
@@ -513,6 +587,7 @@ function writeView(v) {
 }
 
 function writeBytes(tag, bytes) {
+  atMost(pos + bytes.length);
   ensure(9 + bytes.length);
   buf[pos++] = tag;
   writeVarint(bytes.length);

@@ -15,7 +15,11 @@ export type ErrorCodeName =
   | 'INVALID_KEY' | 'VALUE_TOO_LARGE' | 'INVALID_TTL' | 'INVALID_OPTION' | 'NOT_AN_INTEGER'
   | 'OVERFLOW' | 'INVALID_PATTERN' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'DECOMPRESSION_LIMIT'
   | 'LIMIT_EXCEEDED' | 'CLOSED' | 'BACKEND_ERROR' | 'BACKEND_TIMEOUT' | 'UNSUPPORTED_VALUE'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  /** A getOrSet loader did not settle within `loaderTimeout`; its load was abandoned. */
+  | 'LOADER_TIMEOUT'
+  /** A getOrSet loader called getOrSet on its own key. */
+  | 'LOADER_REENTRY';
 
 export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>;
 
@@ -168,6 +172,11 @@ export interface GetOrSetOptions<T> {
    * isolates. Others serve a stale value, or wait up to `wait` for the winner's value.
    */
   lease?: boolean | { ttl?: Duration; wait?: Duration; poll?: Duration };
+  /**
+   * Abandon a loader that has not settled after this long (default '10s'; 0 or null: never):
+   * callers reject with LOADER_TIMEOUT (or get stale inside staleIfError), the next caller loads anew.
+   */
+  loaderTimeout?: Duration | null;
 }
 
 export type Loader<T> = () => Promise<T> | T;

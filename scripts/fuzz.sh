@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target in tests/fuzz for a bounded time, one after the
 # other, and fails if any of them finds a crash, a leak, a timeout or an OOM.
-# Not part of the default test run.
+# Not part of the default test run. glob_steps is the glob-timing target: word
+# steps per byte of text bounded for any pattern (issue #11).
 #
 #   scripts/fuzz.sh [seconds-per-target, default 60] [target...]
 #

@@ -16,10 +16,14 @@
 //! everywhere, Redis included. A `-` first or last in a class is literal.
 //!
 //! Parsing rejects an unclosed `[`, a trailing lone `\` and patterns longer than
-//! [`MAX_PATTERN_BYTES`]. Matching is O(pattern × text) in the worst case: `*`
-//! keeps a single backtrack point, so `a*a*a*a*b` cannot blow up exponentially.
+//! [`MAX_PATTERN_BYTES`]. Patterns may come from request data, so matching is
+//! linear in the text for every pattern: at most 17 word steps per character
+//! (see `automaton`), never pattern × text.
+
+mod automaton;
 
 use crate::error::{CacheError, Result};
+use automaton::Automaton;
 
 /// Longest accepted pattern, in UTF-8 bytes. Patterns come from callers (and,
 /// through the bindings, from untrusted request data), so they are bounded.
@@ -31,6 +35,7 @@ pub struct Pattern {
     tokens: Vec<Token>,
     /// The characters before the first wildcard, with escapes resolved.
     prefix: String,
+    automaton: Automaton,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,46 +104,28 @@ impl Pattern {
                 _ => None,
             })
             .collect();
-        Ok(Pattern { tokens, prefix })
+        let automaton = Automaton::new(&tokens);
+        Ok(Pattern {
+            tokens,
+            prefix,
+            automaton,
+        })
     }
 
     /// Whether `text` matches the whole pattern (anchored at both ends).
     pub fn matches(&self, text: &str) -> bool {
-        let mut p = 0usize; // index into tokens
-        let mut t = 0usize; // byte offset into text
-        // After the last `*` seen: (token index after it, text offset it has absorbed up to).
-        let mut backtrack: Option<(usize, usize)> = None;
-        loop {
-            match self.tokens.get(p) {
-                Some(Token::AnyRun) => {
-                    p = p.saturating_add(1);
-                    backtrack = Some((p, t));
-                    continue;
-                }
-                Some(token) => {
-                    if let Some(c) = char_at(text, t)
-                        && token.matches(c)
-                    {
-                        p = p.saturating_add(1);
-                        t = t.saturating_add(c.len_utf8());
-                        continue;
-                    }
-                }
-                None if t >= text.len() => return true,
-                None => {}
-            }
-            // Mismatch: let the last `*` absorb one more character and retry after it.
-            let Some((after_star, absorbed)) = backtrack else {
-                return false;
-            };
-            let Some(c) = char_at(text, absorbed) else {
-                return false;
-            };
-            let absorbed = absorbed.saturating_add(c.len_utf8());
-            backtrack = Some((after_star, absorbed));
-            p = after_star;
-            t = absorbed;
+        self.matches_counting(text).0
+    }
+
+    /// [`matches`](Self::matches), plus the work it took in word steps: at
+    /// most `17 × (characters + 1) × 2`, whatever the pattern. Tests and the
+    /// fuzzer bound it per byte of text.
+    pub fn matches_counting(&self, text: &str) -> (bool, u64) {
+        // Every match starts with the literal prefix: most keys are refused here.
+        if !text.starts_with(self.prefix.as_str()) {
+            return (false, self.prefix.len() as u64);
         }
+        self.automaton.run(text)
     }
 
     /// The longest literal prefix (escapes resolved): every matching text starts
@@ -152,10 +139,6 @@ impl Pattern {
     pub fn is_literal(&self) -> bool {
         self.tokens.iter().all(|t| matches!(t, Token::Literal(_)))
     }
-}
-
-fn char_at(text: &str, offset: usize) -> Option<char> {
-    text.get(offset..).and_then(|rest| rest.chars().next())
 }
 
 /// Parses the rest of a class after its `[`.
@@ -303,6 +286,64 @@ mod tests {
         let text = "a".repeat(900);
         assert!(!m(&pattern, &text));
         assert!(m(&pattern, &format!("{text}b")));
+    }
+
+    /// Word steps per text byte allowed for any pattern: two passes of at
+    /// most 17 words (1024 tokens + 1 states) per character.
+    const STEPS_PER_BYTE: u64 = 2 * 17;
+
+    #[test]
+    fn adversarial_patterns_cost_linear_work() {
+        let long_a = "a".repeat(1020);
+        let cases: Vec<(String, String)> = vec![
+            // Issue #11: 510 steps per byte with a single backtrack point.
+            (format!("*{}b*", "a".repeat(510)), long_a.clone()),
+            (format!("*{}b", "a".repeat(1000)), long_a.clone()),
+            (format!("{}b", "*a".repeat(500)), long_a.clone()),
+            (format!("*{}b*", "?".repeat(1000)), long_a.clone()),
+            (format!("*{}b*", "[^b]".repeat(250)), long_a.clone()),
+            (format!("*{}b*", "[a-z]".repeat(200)), long_a.clone()),
+            (format!("*{}ß*", "é".repeat(500)), "é".repeat(510)),
+            (format!("*{}b*", r"\a".repeat(500)), long_a.clone()),
+        ];
+        for (pattern, text) in cases {
+            let parsed = Pattern::parse(&pattern).unwrap();
+            let (matched, steps) = parsed.matches_counting(&text);
+            assert!(!matched, "{pattern:?}");
+            let bound = STEPS_PER_BYTE * (text.len() as u64 + 1);
+            assert!(steps <= bound, "{pattern:?}: {steps} steps > {bound}");
+        }
+        // Still right when the text does match, after the long near-misses.
+        let p = Pattern::parse(&format!("*{}b*", "a".repeat(510))).unwrap();
+        let (matched, steps) = p.matches_counting(&format!("{long_a}b{long_a}"));
+        assert!(matched);
+        assert!(steps <= STEPS_PER_BYTE * 2042);
+    }
+
+    #[test]
+    fn long_texts_agree_with_the_backtracking_reference() {
+        // Texts far longer than the property test's, built to make stars work.
+        let cases = [
+            (
+                "*ab*ab*abc",
+                "abababababababababababababababababababc",
+                true,
+            ),
+            (
+                "*ab*ab*abc",
+                "abababababababababababababababababababab",
+                false,
+            ),
+            ("a*?b*[cd]", "aXXXXXXXXXXXXXXXXXXXXXXbbbbbbbbbbbbbbbd", true),
+            ("*[^x]y", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy", false),
+            ("*é?é*", "ééééééééééééééééééééééééééééxéééé", true),
+        ];
+        for (pattern, text, want) in cases {
+            let p: Vec<char> = pattern.chars().collect();
+            let t: Vec<char> = text.chars().collect();
+            assert_eq!(reference(&p, &t), want, "reference {pattern:?}");
+            assert_eq!(m(pattern, text), want, "{pattern:?} on {text:?}");
+        }
     }
 
     /// Independent recursive matcher over the raw pattern, for the generated subset.

@@ -11,9 +11,16 @@
 //   the status and the service's error text, never the token.
 // - An `@upstash/redis` client may be passed instead of { url, token }; its
 //   automatic deserialisation is harmless because values are base64 text.
+// - The token never leaks: one with a control character (newline, CR, NUL:
+//   header injection, and hosts echo such values in their errors) and a URL
+//   carrying credentials are refused at construction (INVALID_OPTION, the
+//   value not repeated); every error thrown has the token redacted by value,
+//   including a server's echo of the Authorization header (./redact.js).
 
+import { EdgeCacheError } from '../errors.js';
 import { BackendError, classify, kindOfStatus } from './errors.js';
 import { fromBase64, toBase64 } from './base64.js';
+import { redactor } from './redact.js';
 
 // The core preset already allows for the base64 encoding inside a 1 MiB body.
 const CAPS = { preset: 'redis-http' };
@@ -84,15 +91,51 @@ function isUpstashClient(config) {
     && typeof config.get === 'function';
 }
 
+const invalid = (message) => new EdgeCacheError('INVALID_OPTION', `redisHttp: ${message}`);
+// Control characters and anything a header value cannot hold.
+const BAD_TOKEN = /[\u0000-\u001f\u007f]|[^\u0000-\u00ff]/;
+
+/** The base URL, refused (without repeating it) when it does not parse or holds credentials. */
+function checkedBase(url) {
+  if (typeof url !== 'string' || url === '') throw invalid('needs { url, token } or an @upstash/redis client');
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid('`url` is not a valid URL');
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw invalid('`url` must not carry credentials (user:password@); pass the token as `token`');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw invalid('`url` must be http(s)');
+  return url.replace(/\/+$/, '');
+}
+
+function checkedToken(token) {
+  if (token === undefined || token === null || token === '') return undefined;
+  if (typeof token !== 'string') throw invalid('`token` must be a string');
+  if (BAD_TOKEN.test(token)) throw invalid('`token` holds a control character (newline, CR, NUL) or a non-Latin-1 character');
+  return token;
+}
+
 function viaFetch(config, options) {
-  const { url, token } = config ?? {};
-  if (typeof url !== 'string' || url === '') throw new TypeError('redisHttp needs { url, token } or an @upstash/redis client');
-  const base = url.replace(/\/+$/, '');
+  const { url, token: given } = config ?? {};
+  const base = checkedBase(url);
+  const token = checkedToken(given);
   const fetchFn = options.fetch ?? globalThis.fetch;
   const headers = { 'Content-Type': 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+  const redact = redactor(token);
 
   async function post(path, body) {
+    try {
+      return await postOnce(path, body);
+    } catch (err) {
+      throw redact(err);
+    }
+  }
+
+  async function postOnce(path, body) {
     let response;
     try {
       response = await fetchFn(base + path, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -114,7 +157,8 @@ function viaFetch(config, options) {
   }
   const result = (answer) => {
     if (answer === null || typeof answer !== 'object') throw new BackendError('transient', 'redis-http: malformed answer');
-    if (typeof answer.error === 'string') throw new BackendError('permanent', `redis: ${answer.error}`);
+    // A Redis error text may quote what it was sent.
+    if (typeof answer.error === 'string') throw redact(new BackendError('permanent', `redis: ${answer.error}`));
     return answer.result;
   };
   return {

@@ -8,6 +8,7 @@
 // the methods this driver does not offer and why.
 
 import { decodeStored, encodeStored } from '../cache-support.js';
+import { checkValueSize, readLimits } from '../input-limits.js';
 import { WasmScratch } from '../wasm-scratch.js';
 import { packValues } from './pack.js';
 
@@ -19,6 +20,13 @@ export class MemoryDriver {
   constructor(wasm) {
     this.wasm = wasm;
     this.scratch = new WasmScratch(wasm);
+    this.limits = readLimits(wasm); // checked before a value is encoded into wasm
+  }
+
+  // The encoded bytes of `value`, refused (VALUE_TOO_LARGE) before they grow wasm memory.
+  #encode(value) {
+    checkValueSize(value, this.limits);
+    return encodeStored(value, this.limits.maxValueBytes);
   }
 
   namespace(name) {
@@ -59,21 +67,25 @@ export class MemoryDriver {
   // ---- writes ----------------------------------------------------------
   /** `o`: checked write options; write-behind means nothing without a backend. */
   set(ns, key, value, o) {
-    if (typeof value === 'string') return this.scratch.setString(ns, key, value, o);
-    return this.scratch.set(ns, key, encodeStored(value), o);
+    // The fast lane for strings whose UTF-8 (at most 3 bytes per unit) fits;
+    // a longer one is encoded, and refused, before anything reaches wasm.
+    if (typeof value === 'string' && value.length * 3 <= this.limits.maxValueBytes) {
+      return this.scratch.setString(ns, key, value, o);
+    }
+    return this.scratch.set(ns, key, this.#encode(value), o);
   }
 
   add(ns, key, value, o) {
-    return this.wasm.add(ns, key, encodeStored(value), o.ttl, o.idle, o.tags, o.stale);
+    return this.wasm.add(ns, key, this.#encode(value), o.ttl, o.idle, o.tags, o.stale);
   }
 
   replace(ns, key, value, o) {
-    return this.wasm.replace(ns, key, encodeStored(value), o.ttl, o.idle, o.tags, o.stale);
+    return this.wasm.replace(ns, key, this.#encode(value), o.ttl, o.idle, o.tags, o.stale);
   }
 
   /** `pairs`: [key, value] with checked keys; all or nothing. */
   setMany(ns, pairs, o) {
-    const { keys, data, lengths } = packValues(pairs);
+    const { keys, data, lengths } = packValues(pairs, this.limits);
     this.wasm.setMany(ns, keys, data, lengths, o.ttl, o.idle, o.tags, o.stale);
   }
 

@@ -2,16 +2,21 @@
 // one per value (see benches/js/boundary.bench.mjs).
 
 import { encodeStored } from '../cache-support.js';
+import { checkValueSize } from '../input-limits.js';
 
-/** [key, value] pairs -> { keys, data, lengths } as the cores' setMany takes them. */
-export function packValues(pairs) {
+/**
+ * [key, value] pairs -> { keys, data, lengths } as the cores' setMany takes
+ * them; each value is refused past `limits.maxValueBytes` before it is encoded.
+ */
+export function packValues(pairs, limits) {
   const keys = new Array(pairs.length);
   const values = new Array(pairs.length);
   const lengths = new Uint32Array(pairs.length);
   let total = 0;
   for (let i = 0; i < pairs.length; i++) {
     keys[i] = pairs[i][0];
-    values[i] = encodeStored(pairs[i][1]);
+    checkValueSize(pairs[i][1], limits);
+    values[i] = encodeStored(pairs[i][1], limits.maxValueBytes);
     lengths[i] = values[i].length;
     total += values[i].length;
   }

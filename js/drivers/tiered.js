@@ -3,6 +3,7 @@
 // into the core answers with a Promise. Same contract as drivers/memory.js.
 
 import { decodeStored, encodeStored } from '../cache-support.js';
+import { checkValueSize, readLimits } from '../input-limits.js';
 import { packValues } from './pack.js';
 
 const MISSING = 0xffffffff;
@@ -44,6 +45,7 @@ export class TieredDriver {
   /** `wasm`: a WasmTieredCache. */
   constructor(wasm) {
     this.wasm = wasm;
+    this.limits = readLimits(wasm); // checked before a value is encoded into wasm
   }
 
   namespace(name) {
@@ -114,7 +116,8 @@ export class TieredDriver {
    * `behind` ({ waitUntil }), resolves once L1 has it; the L2 write goes to waitUntil.
    */
   set(ns, key, value, o, behind) {
-    const bytes = encodeStored(value);
+    checkValueSize(value, this.limits);
+    const bytes = encodeStored(value, this.limits.maxValueBytes);
     if (behind !== undefined) {
       return this.wasm.setBehind(ns, key, bytes, o.ttl, o.idle, o.tags, o.stale, behind.waitUntil);
     }
@@ -122,7 +125,7 @@ export class TieredDriver {
   }
 
   async setMany(ns, pairs, o) {
-    const { keys, data, lengths } = packValues(pairs);
+    const { keys, data, lengths } = packValues(pairs, this.limits);
     await this.wasm.setMany(ns, keys, data, lengths, o.ttl, o.idle, o.tags, o.stale);
   }
 

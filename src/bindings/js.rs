@@ -19,7 +19,7 @@ use crate::bindings::js_args::{
 };
 use crate::bindings::js_clock::read_now;
 use crate::bindings::js_error::{JsResult, into_js, js, to_js};
-use crate::bindings::js_options::read_options;
+use crate::bindings::js_options::{limits_object, read_options};
 use crate::bindings::js_scratch::Scratch;
 use crate::clock::ManualClock;
 use crate::error::{CacheError, Result};
@@ -57,6 +57,12 @@ impl WasmCache {
         };
         cache.tick()?;
         Ok(cache)
+    }
+
+    /// Sizes the JS side checks before copying input in (`limits_object`).
+    pub fn limits(&self) -> JsResult<Object> {
+        let config = self.call(|t| Ok(t.config().clone()))?;
+        limits_object(&config, crate::memory::MAX_BATCH as f64)
     }
 
     /// The id of the namespace called `name`, created on first use.

@@ -149,3 +149,30 @@ fn policy(value: &JsValue) -> Result<EvictionPolicy> {
 fn shorten(name: &str) -> String {
     name.chars().take(64).collect()
 }
+
+/// The input limits of a cache, for the JS side to check sizes before it
+/// copies a key, pattern or value into wasm memory (which never shrinks):
+/// `{ maxKeyBytes, maxValueBytes, maxTagsPerEntry, maxTagBytes, maxNamespaceBytes,
+/// maxBatch, maxPatternBytes }`.
+/// `max_batch`: items per getMany/hasMany/deleteMany/setMany (infinite where unbounded).
+pub(crate) fn limits_object(
+    config: &MemoryConfig,
+    max_batch: f64,
+) -> std::result::Result<Object, JsValue> {
+    let object = Object::new();
+    for (name, value) in [
+        ("maxKeyBytes", config.max_key_bytes as f64),
+        ("maxValueBytes", config.max_value_bytes as f64),
+        ("maxTagsPerEntry", config.max_tags_per_entry as f64),
+        ("maxTagBytes", crate::memory::MAX_TAG_BYTES as f64),
+        (
+            "maxNamespaceBytes",
+            crate::memory::MAX_NAMESPACE_BYTES as f64,
+        ),
+        ("maxBatch", max_batch),
+        ("maxPatternBytes", crate::pattern::MAX_PATTERN_BYTES as f64),
+    ] {
+        js_sys::Reflect::set(&object, &name.into(), &value.into())?;
+    }
+    Ok(object)
+}

@@ -34,7 +34,7 @@ use crate::bindings::js_args::{
 use crate::bindings::js_backend::{Causes, JsBackend};
 use crate::bindings::js_clock::read_now;
 use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
-use crate::bindings::js_options::read_options;
+use crate::bindings::js_options::{limits_object, read_options};
 use crate::bindings::js_tiered_options::read_tiered_options;
 use crate::clock::Clock;
 use crate::error::{CacheError, Result};
@@ -226,6 +226,13 @@ impl WasmTieredCache {
                 wait_until,
             }),
         })
+    }
+
+    /// Sizes the JS side checks before copying input in (`limits_object`).
+    pub fn limits(&self) -> JsResult<Object> {
+        let config = js(self.inner.cache.with_l1(|l1| l1.config().clone()))?;
+        // The tiered cache has no batch limit of its own (it splits for the backend).
+        limits_object(&config, f64::INFINITY)
     }
 
     /// The id of the namespace called `name`.

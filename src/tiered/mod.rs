@@ -42,7 +42,7 @@ use std::rc::Rc;
 pub use breaker::BreakerState;
 pub use get_or_load::{LoadError, Loaded};
 pub use layout::Layout;
-pub use retry::RetryPolicy;
+pub use retry::{MAX_BACKOFF_MS, MAX_RETRIES, RetryPolicy};
 pub use seal::{RandomSource, SealConfig};
 pub use stats::{BackendStats, EventHook, Op, TieredEvent, TieredStats};
 pub use write::{PendingWrite, WriteOptions};
@@ -188,6 +188,7 @@ impl<B: Backend> TieredCache<B> {
         config.envelope_limits = bounds::envelope_limits(config.envelope_limits, &config.memory);
         let bounds = ReadBounds::new(&config.envelope_limits, &caps);
         caps.validate()?;
+        config.retry.validate()?;
         let layout = Layout::new(&config.prefix, caps.max_key_bytes)?;
         if config.max_chunks == 0 {
             return Err(CacheError::InvalidOption {

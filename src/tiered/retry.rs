@@ -23,7 +23,30 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Most retries of one operation: each costs a backend call and a backoff, and
+/// a caller waits for all of them (`retries: 1e9` would make a `get` endless).
+pub const MAX_RETRIES: u32 = 10;
+/// Longest backoff between two retries, in ms.
+pub const MAX_BACKOFF_MS: u64 = 60_000;
+
 impl RetryPolicy {
+    /// Refuses a policy that would keep one call retrying for too long.
+    pub fn validate(&self) -> crate::error::Result<()> {
+        let bad = |name: &'static str, reason: String| {
+            Err(crate::error::CacheError::InvalidOption { name, reason })
+        };
+        if self.retries > MAX_RETRIES {
+            return bad("retries", format!("at most {MAX_RETRIES}"));
+        }
+        if self.max_ms > MAX_BACKOFF_MS || self.base_ms > MAX_BACKOFF_MS {
+            return bad(
+                "retries",
+                format!("backoffs (baseMs, maxMs) are at most {MAX_BACKOFF_MS} ms"),
+            );
+        }
+        Ok(())
+    }
+
     /// The backoff before retry number `retry` (0-based): half of the capped
     /// exponential delay, plus a random share of the other half ("equal jitter"),
     /// so isolates retrying together spread out but never retry at once.
@@ -63,6 +86,33 @@ impl XorShift {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validate_bounds_retries_and_backoffs() {
+        assert!(RetryPolicy::default().validate().is_ok());
+        let at_limit = RetryPolicy {
+            retries: MAX_RETRIES,
+            base_ms: MAX_BACKOFF_MS,
+            max_ms: MAX_BACKOFF_MS,
+        };
+        assert!(at_limit.validate().is_ok());
+        for bad in [
+            RetryPolicy {
+                retries: 1_000_000_000,
+                ..RetryPolicy::default()
+            },
+            RetryPolicy {
+                max_ms: MAX_BACKOFF_MS + 1,
+                ..RetryPolicy::default()
+            },
+            RetryPolicy {
+                base_ms: u64::MAX,
+                ..RetryPolicy::default()
+            },
+        ] {
+            assert_eq!(bad.validate().unwrap_err().code(), "INVALID_OPTION");
+        }
+    }
 
     #[test]
     fn backoff_doubles_within_jitter_bounds_and_is_capped() {

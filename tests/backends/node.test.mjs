@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cases } from './cases.mjs';
+import { redisTokenCases } from './redis-token-cases.mjs';
 import { t } from '../conformance/assert.mjs';
 import { fixtureDir } from '../hosts/fixture.mjs';
 import { startRedis } from '../support/redis-server.mjs';
@@ -50,6 +51,23 @@ for (const [label, factory] of Object.entries(backends)) {
     test(`${label}: ${c.name}`, () => c.run(lib, factory, t));
   }
 }
+
+// Endpoints started by the token cases (echoing the header, say), closed at the end.
+const extraEndpoints = [];
+after(async () => {
+  for (const e of extraEndpoints) await e.close();
+});
+const tokenEnv = {
+  lib,
+  t,
+  endpoint: async (options) => {
+    if (options === undefined) return endpoint;
+    const e = await startUpstashEndpoint({ redisPort: redis.port, token: TOKEN, ...options });
+    extraEndpoints.push(e);
+    return e;
+  },
+};
+for (const c of redisTokenCases) test(`redis-http token: ${c.name}`, () => c.run(tokenEnv));
 
 test('redis-http: a wrong token is a permanent error that never shows the token', async () => {
   const a = lib.createCache({ backend: lib.redisHttp({ url: endpoint.url, token: 'wrong-secret-123' }), retries: 3 });

@@ -102,10 +102,12 @@ export const limitCases = [
       await cache.set('v', noise(n));
       t.deepEqual(await cache.get('v'), noise(n), 'at the limit');
       await refusedAndUnchanged(t, cache, [
-        ['one byte past', () => cache.set('v', noise(n + 1)), 'VALUE_TOO_LARGE'],
+        ['one byte past', () => cache.set('new', noise(n + 1)), 'VALUE_TOO_LARGE'],
         ['add one byte past', () => cache.add('w', noise(n + 1)), 'VALUE_TOO_LARGE'],
         ['in a batch', () => cache.setMany([['a', 1], ['b', noise(n + 1)]]), 'VALUE_TOO_LARGE'],
       ]);
+      await t.rejects(cache.set('v', noise(n + 1)), 'VALUE_TOO_LARGE', 'overwrite one byte past');
+      t.equal(await cache.has('v'), false, 'a refused overwrite drops the older value');
     },
   },
   {
@@ -133,7 +135,7 @@ export const limitCases = [
       await cache.set('k', noise(n));
       const s = await cache.stats();
       t.ok(s.bytes <= 1000 && s.bytes > 1000 - 8, `at the limit: ${s.bytes} bytes of 1000`);
-      await refusedAndUnchanged(t, cache, [['one byte heavier', () => cache.set('k', noise(n + 1)), 'VALUE_TOO_LARGE']]);
+      await refusedAndUnchanged(t, cache, [['one byte heavier', () => cache.set('k2', noise(n + 1)), 'VALUE_TOO_LARGE']]);
       for (let i = 0; i < 20; i++) await cache.set(`s${i}`, noise(100, i));
       const after = await cache.stats();
       t.ok(after.bytes <= 1000, `bytes ${after.bytes} within budget after many writes`);
@@ -166,17 +168,17 @@ export const limitCases = [
       await cache.set('days', 1, { ttl: '3650d' });
       await cache.set('min', 1, { ttl: 1 });
       await refusedAndUnchanged(t, cache, [
-        ['10 years + 1 ms', () => cache.set('max', 2, { ttl: TEN_YEARS_MS + 1 }), 'INVALID_TTL'],
-        ['3651d', () => cache.set('days', 2, { ttl: '3651d' }), 'INVALID_TTL'],
+        ['10 years + 1 ms', () => cache.set('max2', 2, { ttl: TEN_YEARS_MS + 1 }), 'INVALID_TTL'],
+        ['3651d', () => cache.set('days2', 2, { ttl: '3651d' }), 'INVALID_TTL'],
         ['idle past', () => cache.set('new', 2, { idle: TEN_YEARS_MS + 1 }), 'INVALID_TTL'],
         ['stale past', () => cache.set('new', 2, { ttl: 10, stale: TEN_YEARS_MS + 1 }), 'INVALID_TTL'],
         ['expire past', () => cache.expire('max', TEN_YEARS_MS + 1), 'INVALID_TTL'],
-        ['0', () => cache.set('min', 2, { ttl: 0 }), 'INVALID_TTL'],
-        ['NaN', () => cache.set('min', 2, { ttl: NaN }), 'INVALID_TTL'],
-        ['-1', () => cache.set('min', 2, { ttl: -1 }), 'INVALID_TTL'],
-        ['Infinity', () => cache.set('min', 2, { ttl: Infinity }), 'INVALID_TTL'],
+        ['0', () => cache.set('min2', 2, { ttl: 0 }), 'INVALID_TTL'],
+        ['NaN', () => cache.set('min2', 2, { ttl: NaN }), 'INVALID_TTL'],
+        ['-1', () => cache.set('min2', 2, { ttl: -1 }), 'INVALID_TTL'],
+        ['Infinity', () => cache.set('min2', 2, { ttl: Infinity }), 'INVALID_TTL'],
         ['-Infinity', () => cache.expire('min', -Infinity), 'INVALID_TTL'],
-        ['BigInt', () => cache.set('min', 2, { ttl: 5n }), 'INVALID_TTL'],
+        ['BigInt', () => cache.set('min2', 2, { ttl: 5n }), 'INVALID_TTL'],
       ]);
       t.throws(() => lib.createCache({ defaultTtl: TEN_YEARS_MS + 1 }), 'INVALID_OPTION', 'defaultTtl past');
       lib.createCache({ defaultTtl: TEN_YEARS_MS });
@@ -274,7 +276,7 @@ export const limitCases = [
       await cache.set('deep', nested(1000));
       t.deepEqual(await cache.get('deep'), nested(1000), 'at the limit');
       await refusedAndUnchanged(t, cache, [
-        ['1 001 levels', () => cache.set('deep', nested(1001)), 'UNSUPPORTED_VALUE'],
+        ['1 001 levels', () => cache.set('deeper', nested(1001)), 'UNSUPPORTED_VALUE'],
       ]);
     },
   },
@@ -295,12 +297,16 @@ export const limitCases = [
       t.deepEqual(await reader.get('v'), noise(n), 'read back from L2 by another cache');
       // A tiered cache cannot list its keys: compare stats, the value and L2's records.
       const before = await cache.stats();
-      await t.rejects(cache.set('v', noise(n + 1)), 'VALUE_TOO_LARGE', 'one byte past');
       await t.rejects(cache.set('w', noise(n + 1)), 'VALUE_TOO_LARGE', 'one byte past, new key');
       const after = await cache.stats();
       t.deepEqual([after.entries, after.bytes, after.sets], [before.entries, before.bytes, before.sets], 'L1 unchanged');
-      t.deepEqual(await cache.get('v'), noise(n), 'old value kept');
       t.equal((await store.listKeys('')).length, records, 'nothing written to L2');
+      // A refused overwrite drops the older value from both tiers (README: refused writes).
+      await t.rejects(cache.set('v', noise(n + 1)), 'VALUE_TOO_LARGE', 'one byte past');
+      t.equal(await cache.get('v'), undefined, 'old value dropped');
+      const fresh = lib.tiered.createCache({ backend, timeoutMs: 0 }); // reader's L1 still holds it
+      t.equal(await fresh.get('v'), undefined, 'old value dropped from L2 too');
+      await fresh.close();
       const single = lib.tiered.createCache({ backend, chunking: false, timeoutMs: 0 });
       await t.rejects(single.set('w', noise(300)), 'VALUE_TOO_LARGE', 'chunking off: one record only');
       await cache.close();
@@ -396,12 +402,12 @@ export const limitCases = [
       cyclic.push(cyclic);
       class Thing {}
       await refusedAndUnchanged(t, cache, [
-        ['function', () => cache.set('present', () => 1), 'UNSUPPORTED_VALUE'],
-        ['symbol', () => cache.set('present', Symbol.iterator), 'UNSUPPORTED_VALUE'],
-        ['class instance', () => cache.set('present', new Thing()), 'UNSUPPORTED_VALUE'],
-        ['Promise', () => cache.set('present', Promise.resolve(1)), 'UNSUPPORTED_VALUE'],
-        ['WeakSet', () => cache.set('present', new WeakSet()), 'UNSUPPORTED_VALUE'],
-        ['cycle', () => cache.set('present', cyclic), 'UNSUPPORTED_VALUE'],
+        ['function', () => cache.set('absent', () => 1), 'UNSUPPORTED_VALUE'],
+        ['symbol', () => cache.set('absent', Symbol.iterator), 'UNSUPPORTED_VALUE'],
+        ['class instance', () => cache.set('absent', new Thing()), 'UNSUPPORTED_VALUE'],
+        ['Promise', () => cache.set('absent', Promise.resolve(1)), 'UNSUPPORTED_VALUE'],
+        ['WeakSet', () => cache.set('absent', new WeakSet()), 'UNSUPPORTED_VALUE'],
+        ['cycle', () => cache.set('absent', cyclic), 'UNSUPPORTED_VALUE'],
         ['in a batch', () => cache.setMany([['a', 1], ['b', () => 2]]), 'UNSUPPORTED_VALUE'],
         ['getOrSet loader result', () => cache.getOrSet('new', () => Symbol('s')), 'UNSUPPORTED_VALUE'],
       ]);

@@ -68,6 +68,13 @@ for i, (p, t) in enumerate([
 ]):
     put("glob", f"seed{i}", p.encode() + b"\0" + t.encode())
 
+# glob_steps: pattern, 0x00, a seed repeated into a ~1 KiB text (issue #11's patterns).
+for i, (p, t) in enumerate([
+    ("*" + "a" * 510 + "b*", "a"), ("*a" * 400 + "b", "a"), ("*" + "?" * 900 + "b", "xy"),
+    ("*" + "[^b]" * 200 + "b*", "a"), ("*" + "é" * 400 + "ß*", "é"),
+]):
+    put("glob_steps", f"seed{i}", p.encode() + b"\0" + t.encode())
+
 # ttl: 8 bytes of f64, then a duration string.
 for i, (ms, s) in enumerate([
     (0.5, "1h30m"), (315360000000.0, "520w"), (-0.0, " 2 d "), (float("nan"), "0.0000001ms"),

@@ -41,11 +41,12 @@ test('EdgeCacheError carries code, name, message and cause', () => {
   assert.equal('cause' in new EdgeCacheError('CLOSED', 'closed'), false);
 });
 
-test('ErrorCode lists the Rust core codes plus UNSUPPORTED_VALUE', () => {
+test('ErrorCode lists the Rust core codes plus the JS-only ones (codec, getOrSet loaders)', () => {
   const rust = ['INVALID_KEY', 'VALUE_TOO_LARGE', 'INVALID_TTL', 'INVALID_OPTION', 'NOT_AN_INTEGER', 'OVERFLOW',
     'INVALID_PATTERN', 'CORRUPT_DATA', 'UNSUPPORTED_VERSION', 'DECOMPRESSION_LIMIT', 'LIMIT_EXCEEDED', 'CLOSED',
     'BACKEND_ERROR', 'BACKEND_TIMEOUT', 'UNSUPPORTED'];
-  assert.deepEqual(Object.keys(ErrorCode).sort(), [...rust, 'UNSUPPORTED_VALUE'].sort());
+  const jsOnly = ['UNSUPPORTED_VALUE', 'LOADER_TIMEOUT', 'LOADER_REENTRY'];
+  assert.deepEqual(Object.keys(ErrorCode).sort(), [...rust, ...jsOnly].sort());
   for (const [k, v] of Object.entries(ErrorCode)) assert.equal(k, v);
   assert.ok(Object.isFrozen(ErrorCode));
 });

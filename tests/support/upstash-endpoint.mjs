@@ -3,14 +3,16 @@
 // - POST /            body ["CMD", ...args]          -> { result } | { error } (400)
 // - POST /pipeline    body [["CMD", ...], ...]       -> [{ result } | { error }, ...]
 // - POST /multi-exec  like /pipeline, inside MULTI/EXEC
-// - `Authorization: Bearer <token>` is required (401 otherwise).
+// - `Authorization: Bearer <token>` is required (401 otherwise). With
+//   `echoAuthorization`, the 401's error text quotes the header it got, as
+//   some proxies do (the client must not pass that text on).
 // - `Upstash-Encoding: base64` in the request: bulk strings in the result are
 //   base64-encoded (simple strings such as OK are not), as Upstash does.
 // Arguments may be strings, numbers or booleans (sent as their text).
 import { createServer } from 'node:http';
 import { RespError, SimpleString, respClient } from './resp-client.mjs';
 
-export async function startUpstashEndpoint({ redisPort, token }) {
+export async function startUpstashEndpoint({ redisPort, token, echoAuthorization = false }) {
   const redis = respClient({ port: redisPort });
   await redis.ready;
 
@@ -35,7 +37,10 @@ export async function startUpstashEndpoint({ redisPort, token }) {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.headers.authorization !== `Bearer ${token}`) return reply(401, { error: 'Unauthorized' });
+      if (req.headers.authorization !== `Bearer ${token}`) {
+        const echo = echoAuthorization ? ` (got Authorization: ${req.headers.authorization})` : '';
+        return reply(401, { error: `Unauthorized${echo}` });
+      }
       let body;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
