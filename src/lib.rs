@@ -16,6 +16,7 @@ pub mod error;
 pub mod key;
 pub mod memory;
 pub mod pattern;
+pub mod semantic;
 pub mod tiered;
 pub mod ttl;
 

@@ -2,6 +2,7 @@
 //! namespaces, tags and compression. See [`MemoryTier`]: the struct is in
 //! `tier.rs`, its methods in the files that module doc lists.
 
+mod charge;
 mod commands;
 mod config;
 mod entry;
