@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: two wasm modules, each through cargo,
+# Builds the npm package into pkg/: three wasm modules, each through cargo,
 # wasm-bindgen `--target web` and wasm-opt -Oz (build_module below):
 #   edgecache_bg.wasm + edgecache.js                the memory tier (feature `js`),
 #                                                    behind 'edgecache'
 #   edgecache_tiered_bg.wasm + edgecache_tiered.js  plus backends (feature `js-tiered`),
 #                                                    behind 'edgecache/tiered'
+#   edgecache_semantic_bg.wasm + edgecache_semantic.js  plus the vector index
+#                                                    (feature `js-semantic`, wasm SIMD),
+#                                                    behind 'edgecache/semantic'
 # then the JS layer and the package templates. Idempotent and quick when built
 # (EDGECACHE_REBUILD=1 forces the modules); fails loudly. Prints both sizes.
 set -euo pipefail
@@ -46,7 +49,7 @@ wasm_opt_features() {
   const d = require("fs").readFileSync(process.argv[1]);
   let i = 8;
   const leb = () => { let r = 0, s = 0, b; do { b = d[i++]; r |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return r; };
-  const names = { "nontrapping-fptoint": "nontrapping-float-to-int" };
+  const names = { "nontrapping-fptoint": "nontrapping-float-to-int", simd128: "simd" };
   const out = [];
   while (i < d.length) {
     const id = d[i++]; const n = leb(); const end = i + n;
@@ -67,18 +70,20 @@ wasm_opt_features() {
 ' "$1"
 }
 
-# build_module FEATURE NAME: cargo (feature FEATURE) -> wasm-bindgen --target web
-# -> wasm-opt -Oz, leaving $MODULES/NAME.js and $MODULES/NAME_bg.wasm. Skipped
-# while those are newer than every input: both builds share cargo's output file,
-# so cargo would otherwise recompile the crate at each feature switch.
+# build_module FEATURE NAME [RUSTC_FLAGS]: cargo (feature FEATURE, extra rustc
+# flags for this module only) -> wasm-bindgen --target web -> wasm-opt -Oz,
+# leaving $MODULES/NAME.js and $MODULES/NAME_bg.wasm. Skipped while those are
+# newer than every input: the builds share cargo's output file, so cargo would
+# otherwise recompile the crate at each feature switch.
 build_module() {
-  local feature="$1" name="$2"
+  local feature="$1" name="$2" flags="${3:-}"
   local wasm="$MODULES/${name}_bg.wasm"
   if [ -f "$wasm" ] && [ -f "$MODULES/$name.js" ] && [ -z "${EDGECACHE_REBUILD:-}" ] \
     && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh -newer "$wasm" -type f -print -quit)" ]; then
     return
   fi
-  cargo build --release --target wasm32-unknown-unknown --features "$feature"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS $flags" \
+    cargo build --release --target wasm32-unknown-unknown --features "$feature"
   local stage="$STAGE/$name"
   mkdir -p "$stage"
   "$WASM_BINDGEN" --target web --remove-name-section --remove-producers-section \
@@ -97,16 +102,21 @@ build_module() {
 build_module js edgecache
 # 'edgecache/tiered': the same API plus backends (L2, sealing).
 build_module js-tiered edgecache_tiered
+# 'edgecache/semantic': the memory tier plus the vector index. Only this module
+# uses wasm SIMD (simd128: Node 20, Deno, workerd all run it); rustc records it
+# in target_features, so wasm-opt gets --enable-simd from wasm_opt_features.
+build_module js-semantic edgecache_semantic "-C target-feature=+simd128"
 
 # ---- assemble pkg/ ---------------------------------------------------------
 # Replace only what this script makes: pkg/component/ belongs to build-component.sh.
 find "$OUT" -mindepth 1 -maxdepth 1 ! -name component -exec rm -rf {} + 2>/dev/null || true
 mkdir -p "$OUT"
-cp "$MODULES"/edgecache.js "$MODULES"/edgecache_bg.wasm "$MODULES"/edgecache_tiered.js "$MODULES"/edgecache_tiered_bg.wasm "$OUT/"
+cp "$MODULES"/edgecache.js "$MODULES"/edgecache_bg.wasm "$MODULES"/edgecache_tiered.js "$MODULES"/edgecache_tiered_bg.wasm \
+  "$MODULES"/edgecache_semantic.js "$MODULES"/edgecache_semantic_bg.wasm "$OUT/"
 # The JS layer (tests live in tests/, so everything under js/ ships).
 cp -R js/. "$OUT/"
 cp -R pkg-templates/. "$OUT/"
 
-for wasm in "$OUT"/edgecache_bg.wasm "$OUT"/edgecache_tiered_bg.wasm; do
+for wasm in "$OUT"/edgecache_bg.wasm "$OUT"/edgecache_tiered_bg.wasm "$OUT"/edgecache_semantic_bg.wasm; do
   echo "pkg/$(basename "$wasm"): $(wc -c <"$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9"
 done
