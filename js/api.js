@@ -28,6 +28,9 @@ const NO_TIERED = "option `backend` needs the tiered build: import { createCache
  */
 export function makeApi(glue) {
   const { WasmCache, WasmTieredCache, durationMs } = glue;
+  // The WasmCache behind each memory-tier cache made here, for indexes that
+  // live beside its tier (the semantic build's vector index).
+  const wasmCaches = new WeakMap();
 
   /**
    * A new cache. Options: maxEntries, maxBytes, maxValueBytes, maxKeyBytes,
@@ -64,13 +67,20 @@ export function makeApi(glue) {
     } catch (err) {
       throw toEdgeCacheError(err);
     }
-    return new Cache(new CacheCore(driver, { durationMs }), namespace);
+    const cache = new Cache(new CacheCore(driver, { durationMs }), namespace);
+    if (driver instanceof MemoryDriver) wasmCaches.set(cache, driver.wasm);
+    return cache;
   }
+
+  /** The WasmCache of a cache createCache made over the memory tier, else undefined. */
+  const wasmCacheOf = (cache) => wasmCaches.get(cache);
 
   /** Bytes of wasm linear memory now (it grows, never shrinks): for soak and load tests. */
   // Once initialised, initSync() returns the instance's exports without reloading.
   const wasmMemoryBytes = () => glue.initSync().memory.buffer.byteLength;
 
   const decorators = makeDecorators({ createCache, argsKey: glue.argsKey });
-  return { createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError, wasmMemoryBytes, ...decorators };
+  return {
+    createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError, wasmMemoryBytes, wasmCacheOf, ...decorators,
+  };
 }
