@@ -11,11 +11,13 @@ ensure_built
 make_fixture
 
 # What a user writes: bare imports, resolved through the exports map. The
-# suites get the default entry, with the tiered one as `lib.tiered`.
+# suites get the default entry, with the tiered one as `lib.tiered` and the
+# semantic one as `lib.semantic`.
 cat >"$FIXTURE/load.mjs" <<'JS'
 import * as lib from 'edgecache';
 import * as tiered from 'edgecache/tiered';
-export default { ...lib, tiered };
+import * as semantic from 'edgecache/semantic';
+export default { ...lib, tiered, semantic };
 JS
 
 # ---- the three hosts ------------------------------------------------------------

@@ -4,6 +4,7 @@
 // `import 'edgecache'` resolves through the exports map (condition `deno`).
 import { cases } from '../conformance/cases.mjs';
 import { hostileCases } from '../hostile/cases.mjs';
+import { semanticCases } from '../semantic/cases.mjs';
 import { t } from '../conformance/assert.mjs';
 
 const fixture = Deno.env.get('EDGECACHE_FIXTURE');
@@ -16,4 +17,12 @@ Deno.test('the deno condition is the one loaded', () => {
 
 for (const c of [...cases, ...hostileCases]) {
   Deno.test(c.name, () => c.run(lib, t));
+}
+
+// 'edgecache/semantic' (lib.semantic): the semantic cache over its own build.
+Deno.test('the semantic entry is loaded under the deno condition', () => {
+  t.equal(lib.semantic.runtime, 'deno');
+});
+for (const c of semanticCases) {
+  Deno.test(c.name, () => c.run(lib.semantic, t));
 }
