@@ -70,20 +70,21 @@ wasm_opt_features() {
 ' "$1"
 }
 
-# build_module FEATURE NAME [RUSTC_FLAGS]: cargo (feature FEATURE, extra rustc
-# flags for this module only) -> wasm-bindgen --target web -> wasm-opt -Oz,
+# build_module FEATURE NAME [RUSTC_FLAGS [OPT_LEVEL]]: cargo (feature FEATURE,
+# extra rustc flags and opt-level for this module only) -> wasm-bindgen --target web -> wasm-opt -Oz,
 # leaving $MODULES/NAME.js and $MODULES/NAME_bg.wasm. Skipped while those are
 # newer than every input: the builds share cargo's output file, so cargo would
 # otherwise recompile the crate at each feature switch.
 build_module() {
-  local feature="$1" name="$2" flags="${3:-}"
+  local feature="$1" name="$2" flags="${3:-}" opt="${4:-}"
   local wasm="$MODULES/${name}_bg.wasm"
   if [ -f "$wasm" ] && [ -f "$MODULES/$name.js" ] && [ -z "${EDGECACHE_REBUILD:-}" ] \
     && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh -newer "$wasm" -type f -print -quit)" ]; then
     return
   fi
+  # shellcheck disable=SC2086
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS $flags" \
-    cargo build --release --target wasm32-unknown-unknown --features "$feature"
+    env ${opt:+CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt} cargo build --release --target wasm32-unknown-unknown --features "$feature"
   local stage="$STAGE/$name"
   mkdir -p "$stage"
   "$WASM_BINDGEN" --target web --remove-name-section --remove-producers-section \
@@ -105,7 +106,9 @@ build_module js-tiered edgecache_tiered
 # 'edgecache/semantic': the memory tier plus the vector index. Only this module
 # uses wasm SIMD (simd128: Node 20, Deno, workerd all run it); rustc records it
 # in target_features, so wasm-opt gets --enable-simd from wasm_opt_features.
-build_module js-semantic edgecache_semantic "-C target-feature=+simd128"
+# opt-level 3 for this module: at "z" LLVM neither unrolls the search loops nor
+# fuses their lane loads into v128.load (measured: see README, semantic benchmarks).
+build_module js-semantic edgecache_semantic "-C target-feature=+simd128" 3
 
 # ---- assemble pkg/ ---------------------------------------------------------
 # Replace only what this script makes: pkg/component/ belongs to build-component.sh.

@@ -34,7 +34,8 @@ impl WasmSemanticIndex {
     #[wasm_bindgen(constructor)]
     pub fn new(cache: &WasmCache, kernel: &str) -> JsResult<WasmSemanticIndex> {
         let kernel = Kernel::parse(kernel).ok_or_else(|| option("kernel", "'simd' or 'scalar'"))?;
-        let index = cache.finish(cache.run(|t| SemanticIndex::attach(t, VectorIndex::new(kernel))))?;
+        let index =
+            cache.finish(cache.run(|t| SemanticIndex::attach(t, VectorIndex::new(kernel))))?;
         Ok(WasmSemanticIndex { index })
     }
 

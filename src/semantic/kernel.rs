@@ -53,23 +53,10 @@ impl Kernel {
     }
 }
 
-/// Four independent sums, as the SIMD loop keeps (so both round alike).
+/// One running sum, element by element: the plain loop (LLVM keeps it
+/// scalar, since reassociating float adds would change the result).
 fn scalar_dot_f32(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0.0f32; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for ((s, x), y) in acc.iter_mut().zip(x).zip(y) {
-            *s += x * y;
-        }
-    }
-    let [s0, s1, s2, s3] = acc;
-    (s0 + s1) + (s2 + s3) + tail
+    a.iter().zip(b).fold(0.0, |s, (x, y)| s + x * y)
 }
 
 fn scalar_dot_i8(a: &[i8], b: &[i8]) -> i32 {
@@ -92,54 +79,66 @@ mod simd {
             + (f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v))
     }
 
-    pub(super) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
-        let mut acc = f32x4_splat(0.0);
-        let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-        let tail: f32 = ca
-            .remainder()
-            .iter()
-            .zip(cb.remainder())
-            .map(|(x, y)| x * y)
-            .sum();
-        for (x, y) in ca.zip(cb) {
-            if let (&[x0, x1, x2, x3], &[y0, y1, y2, y3]) = (x, y) {
-                acc = f32x4_add(acc, f32x4_mul(f32x4(x0, x1, x2, x3), f32x4(y0, y1, y2, y3)));
-            }
-        }
-        sum_f32(acc) + tail
+    #[inline(always)]
+    fn load_f32(&[c0, c1, c2, c3]: &[f32; 4]) -> v128 {
+        f32x4(c0, c1, c2, c3)
     }
 
-    fn load_i8(c: &[i8]) -> v128 {
-        match *c {
-            [
-                c0,
-                c1,
-                c2,
-                c3,
-                c4,
-                c5,
-                c6,
-                c7,
-                c8,
-                c9,
-                c10,
-                c11,
-                c12,
-                c13,
-                c14,
-                c15,
-            ] => i8x16(
-                c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15,
-            ),
-            _ => i8x16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    pub(super) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
+        let len = a.len().min(b.len());
+        let (a, b) = (
+            a.get(..len).unwrap_or_default(),
+            b.get(..len).unwrap_or_default(),
+        );
+        // Four accumulators: one add chain would wait on each add's latency.
+        let mut acc = [f32x4_splat(0.0); 4];
+        let ((ca, ra), (cb, rb)) = (a.as_chunks::<16>(), b.as_chunks::<16>());
+        for (x, y) in ca.iter().zip(cb) {
+            let (x, y) = (x.as_chunks::<4>().0, y.as_chunks::<4>().0);
+            for ((s, x), y) in acc.iter_mut().zip(x).zip(y) {
+                *s = f32x4_add(*s, f32x4_mul(load_f32(x), load_f32(y)));
+            }
         }
+        let [a0, a1, a2, a3] = acc;
+        sum_f32(f32x4_add(f32x4_add(a0, a1), f32x4_add(a2, a3))) + super::scalar_dot_f32(ra, rb)
+    }
+
+    #[inline(always)]
+    fn load_i8(
+        &[
+            c0,
+            c1,
+            c2,
+            c3,
+            c4,
+            c5,
+            c6,
+            c7,
+            c8,
+            c9,
+            c10,
+            c11,
+            c12,
+            c13,
+            c14,
+            c15,
+        ]: &[i8; 16],
+    ) -> v128 {
+        i8x16(
+            c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15,
+        )
     }
 
     pub(super) fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+        let len = a.len().min(b.len());
+        let (a, b) = (
+            a.get(..len).unwrap_or_default(),
+            b.get(..len).unwrap_or_default(),
+        );
         let mut acc = i32x4_splat(0);
-        let (ca, cb) = (a.chunks_exact(16), b.chunks_exact(16));
-        let tail = super::scalar_dot_i8(ca.remainder(), cb.remainder());
-        for (x, y) in ca.zip(cb) {
+        let ((ca, ra), (cb, rb)) = (a.as_chunks::<16>(), b.as_chunks::<16>());
+        let tail = super::scalar_dot_i8(ra, rb);
+        for (x, y) in ca.iter().zip(cb) {
             let (x, y) = (load_i8(x), load_i8(y));
             let lo = i32x4_dot_i16x8(i16x8_extend_low_i8x16(x), i16x8_extend_low_i8x16(y));
             let hi = i32x4_dot_i16x8(i16x8_extend_high_i8x16(x), i16x8_extend_high_i8x16(y));
