@@ -29,8 +29,10 @@ echo "== deno"
   "$ROOT/tests/hosts/deno.test.mjs" "$ROOT/tests/hosts/decorators.test.ts") || status=1
 echo "== workerd"
 node --test --test-reporter=dot tests/hosts/workerd.test.mjs || status=1
+echo "== semantic README example (workerd)"
+node --test --test-reporter=dot tests/semantic/readme.test.mjs || status=1
 echo "== types (tsc --noEmit against the installed package's index.d.ts)"
-cp tests/types/usage.ts tests/types/tsconfig.json "$FIXTURE/"
+cp tests/types/usage.ts tests/types/semantic-usage.ts tests/types/tsconfig.json "$FIXTURE/"
 (cd "$FIXTURE" && "$BIN/tsc" -p tsconfig.json) || status=1
 
 if [ "$status" -ne 0 ]; then echo "test-js: FAILED" >&2; else echo "test-js: all three hosts passed"; fi
