@@ -140,8 +140,11 @@ if (args.child) {
     console.log(`| ${r.size} × ${r.dims} | ${f(m['wasm SIMD (f32)'])} | ${f(m['wasm scalar (f32)'])} | ${f(m['wasm SIMD (int8)'])} | ${f(m['plain JS loop (f32)'])} | ${(m['plain JS loop (f32)'] / m['wasm SIMD (f32)']).toFixed(1)}x | ${r.vectorBytes.f32.toFixed(0)} (${r.vectorBytes.int8.toFixed(0)}) | ${r.recallParaphrase.toFixed(3)} / ${r.recallRandom.toFixed(3)} |`);
   }
   console.log();
-  console.log('Entry weight per cached answer (vector + key + a small answer + overhead), and wasm memory growth per vector:');
+  console.log('Memory per cached answer: its entry weight (vector, key, a small answer, overheads: what the byte bound counts),');
+  console.log('and the growth of wasm memory per vector while the f32 index (built first, in a fresh instance) filled');
+  console.log('(the int8 index is built second, into memory the first left free, so its growth is not shown):');
+  console.log();
   for (const r of rows) {
-    console.log(`- ${r.size} × ${r.dims}: weight f32 ${r.entryBytes.f32.toFixed(0)} B, int8 ${r.entryBytes.int8.toFixed(0)} B; wasm memory +${r.wasmGrowth.f32.toFixed(0)} B (f32), +${r.wasmGrowth.int8.toFixed(0)} B (int8) per vector`);
+    console.log(`- ${r.size} × ${r.dims}: weight f32 ${r.entryBytes.f32.toFixed(0)} B, int8 ${r.entryBytes.int8.toFixed(0)} B; wasm memory +${r.wasmGrowth.f32.toFixed(0)} B per f32 vector`);
   }
 }

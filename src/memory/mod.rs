@@ -7,7 +7,7 @@ mod commands;
 mod config;
 mod entry;
 mod expiry;
-mod growth;
+pub(crate) mod growth;
 mod invariants;
 pub(crate) mod links;
 mod lookup;

@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 use hashbrown::{Equivalent, HashMap};
 
 use crate::error::{CacheError, Result};
+use crate::memory::growth::reserve_for;
 use crate::semantic::kernel::Kernel;
 use crate::semantic::vector::{Precision, normalised, quantised};
 
@@ -67,13 +68,22 @@ struct Space {
 
 impl Space {
     fn push(&mut self, key: &str, data: RowData) -> u32 {
+        // ~12.5% spare instead of Vec's doubling: the rows are most of the
+        // index's memory, and only their used part is charged to entries.
+        let rows = self.owners.len().saturating_add(1);
         match data {
-            RowData::F32(v) => self.f32s.extend_from_slice(&v),
+            RowData::F32(v) => {
+                reserve_for(&mut self.f32s, rows.saturating_mul(self.dims));
+                self.f32s.extend_from_slice(&v);
+            }
             RowData::Int8(v, scale) => {
+                reserve_for(&mut self.i8s, rows.saturating_mul(self.dims));
+                reserve_for(&mut self.scales, rows);
                 self.i8s.extend_from_slice(&v);
                 self.scales.push(scale);
             }
         }
+        reserve_for(&mut self.owners, rows);
         self.owners.push(key.into());
         (self.owners.len() - 1) as u32
     }
