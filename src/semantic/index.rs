@@ -1,5 +1,5 @@
 //! The vector index: per space (a namespace and a group, the model name), the
-//! unit vectors of that space's entries in one flat array, searched brute
+//! unit vectors of that space's entries in blocks of rows (rows.rs), searched brute
 //! force for the top k at or above a threshold. Rows are keyed by
 //! (namespace, entry key), so the removal hook drops a row in O(1) (swap remove).
 
@@ -10,6 +10,7 @@ use hashbrown::{Equivalent, HashMap};
 use crate::error::{CacheError, Result};
 use crate::memory::growth::reserve_for;
 use crate::semantic::kernel::Kernel;
+use crate::semantic::rows::Rows;
 use crate::semantic::vector::{Precision, normalised, quantised};
 
 /// The most results one search returns.
@@ -61,28 +62,36 @@ struct Space {
     precision: Precision,
     /// Row -> entry key.
     owners: Vec<Box<str>>,
-    f32s: Vec<f32>,
-    i8s: Vec<i8>,
-    scales: Vec<f32>,
+    /// The rows of an f32 space (empty in an int8 one).
+    f32s: Rows<f32>,
+    /// The rows of an int8 space and their scales (empty in an f32 one).
+    i8s: Rows<i8>,
+    scales: Rows<f32>,
 }
 
 impl Space {
+    fn new(ns: u32, group: &str, dims: usize, precision: Precision) -> Self {
+        Space {
+            ns,
+            group: group.into(),
+            dims,
+            precision,
+            owners: Vec::new(),
+            f32s: Rows::new(dims),
+            i8s: Rows::new(dims),
+            scales: Rows::new(1),
+        }
+    }
+
     fn push(&mut self, key: &str, data: RowData) -> u32 {
-        // ~12.5% spare instead of Vec's doubling: the rows are most of the
-        // index's memory, and only their used part is charged to entries.
-        let rows = self.owners.len().saturating_add(1);
         match data {
-            RowData::F32(v) => {
-                reserve_for(&mut self.f32s, rows.saturating_mul(self.dims));
-                self.f32s.extend_from_slice(&v);
-            }
+            RowData::F32(v) => self.f32s.push(&v),
             RowData::Int8(v, scale) => {
-                reserve_for(&mut self.i8s, rows.saturating_mul(self.dims));
-                reserve_for(&mut self.scales, rows);
-                self.i8s.extend_from_slice(&v);
-                self.scales.push(scale);
+                self.i8s.push(&v);
+                self.scales.push(&[scale]);
             }
         }
+        let rows = self.owners.len().saturating_add(1);
         reserve_for(&mut self.owners, rows);
         self.owners.push(key.into());
         (self.owners.len() - 1) as u32
@@ -94,44 +103,34 @@ impl Space {
         if row > last {
             return None;
         }
-        let d = self.dims;
-        swap_remove_row(&mut self.f32s, row, last, d);
-        swap_remove_row(&mut self.i8s, row, last, d);
-        swap_remove_row(&mut self.scales, row, last, 1);
+        match self.precision {
+            Precision::F32 => self.f32s.swap_remove(row),
+            Precision::Int8 => {
+                self.i8s.swap_remove(row);
+                self.scales.swap_remove(row);
+            }
+        }
         self.owners.swap_remove(row);
         (row != last)
             .then(|| self.owners.get(row).cloned())
             .flatten()
     }
 
-    fn score(&self, kernel: Kernel, query: &Query, row: usize) -> f32 {
-        let range = row.saturating_mul(self.dims)..row.saturating_add(1).saturating_mul(self.dims);
+    /// Scores every row against `query`, in storage order.
+    fn scan(&self, kernel: Kernel, query: &Query, mut f: impl FnMut(usize, f32)) {
         match query {
-            Query::F32(q) => self
-                .f32s
-                .get(range)
-                .map_or(f32::MIN, |v| kernel.dot_f32(q, v)),
-            Query::Int8(q, qs) => match (self.i8s.get(range), self.scales.get(row)) {
-                (Some(v), Some(s)) => kernel.dot_i8(q, v) as f32 * qs * s,
-                _ => f32::MIN,
-            },
+            Query::F32(q) => self.f32s.for_each(|i, v| f(i, kernel.dot_f32(q, v))),
+            Query::Int8(q, qs) => self.i8s.for_each(|i, v| {
+                let s = self
+                    .scales
+                    .get(i)
+                    .and_then(|s| s.first())
+                    .copied()
+                    .unwrap_or(0.0);
+                f(i, kernel.dot_i8(q, v) as f32 * qs * s);
+            }),
         }
     }
-}
-
-/// A flat array of rows of `width`: the last row overwrites `row`, then goes.
-fn swap_remove_row<T: Copy>(data: &mut Vec<T>, row: usize, last: usize, width: usize) {
-    if data.len() != last.saturating_add(1).saturating_mul(width) {
-        return; // not this space's precision: empty
-    }
-    let start = last.saturating_mul(width);
-    if row != last
-        && let Some(dest) = row.checked_mul(width)
-        && dest.saturating_add(width) <= start
-    {
-        data.copy_within(start..start.saturating_add(width), dest);
-    }
-    data.truncate(start);
 }
 
 enum Query {
@@ -245,16 +244,7 @@ impl VectorIndex {
                 });
             }
             None => {
-                self.spaces.push(Space {
-                    ns,
-                    group: group.into(),
-                    dims: row.dims,
-                    precision,
-                    owners: Vec::new(),
-                    f32s: Vec::new(),
-                    i8s: Vec::new(),
-                    scales: Vec::new(),
-                });
+                self.spaces.push(Space::new(ns, group, row.dims, precision));
                 self.spaces.len() - 1
             }
         };
@@ -334,15 +324,14 @@ impl VectorIndex {
             }
         };
         let mut best: Vec<(f32, usize)> = Vec::with_capacity(k.saturating_add(1));
-        for row in 0..space.owners.len() {
-            let score = space.score(self.kernel, &q, row);
+        space.scan(self.kernel, &q, |row, score| {
             if score < threshold || (best.len() == k && best.last().is_some_and(|b| score <= b.0)) {
-                continue;
+                return;
             }
             let at = best.partition_point(|b| b.0 >= score);
             best.insert(at, (score, row));
             best.truncate(k);
-        }
+        });
         Ok(best
             .into_iter()
             .filter_map(|(score, row)| {

@@ -9,7 +9,8 @@
 //!
 //! - `kernel.rs`: the dot products (SIMD and scalar);
 //! - `vector.rs`: checking, normalising and quantising one embedding;
-//! - `index.rs`: the rows, top-k search, removal;
+//! - `rows.rs`: fixed-width rows in blocks that never move;
+//! - `index.rs`: the spaces, top-k search, removal;
 //! - `link.rs`: the index beside a tier (charges, removal hook, fresh-only hits);
 //! - `key.rs`: the entry key.
 
@@ -17,6 +18,7 @@ mod index;
 mod kernel;
 mod key;
 mod link;
+mod rows;
 mod vector;
 
 pub use index::{Hit, MAX_TOP_K, PreparedRow, ROW_OVERHEAD, VectorIndex};
