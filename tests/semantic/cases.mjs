@@ -275,6 +275,18 @@ export const semanticCases = [
     },
   },
   {
+    name: 'semantic: overlapping stores and lookups (Promise.all) each get their own answer',
+    async run(lib, t) {
+      const table = {};
+      for (let i = 0; i < DIMS; i++) { table[`q${i}`] = axis(i); table[`q${i} again`] = axis(i); }
+      const sc = lib.semanticCache({ cache: lib.createCache(), embed: tableEmbedder(table).embed });
+      await Promise.all(Array.from({ length: DIMS }, (_, i) => sc.store(`q${i}`, i)));
+      t.equal(sc.stats().vectors, DIMS);
+      const hits = await Promise.all(Array.from({ length: DIMS }, (_, i) => sc.lookup(`q${i} again`)));
+      t.deepEqual(hits.map((h) => [h.tier, h.response]), Array.from({ length: DIMS }, (_, i) => ['similar', i]));
+    },
+  },
+  {
     name: 'semantic: a Vectorize-shaped host index keeps the same contract',
     async run(lib, t) {
       const index = vectorizeDouble();
