@@ -36,6 +36,9 @@ const NO_TIERED = "option `backend` needs the tiered build: import { createCache
  */
 export function makeApi(glue) {
   const { WasmCache, WasmTieredCache, durationMs } = glue;
+  // The WasmCache behind each memory-tier cache made here, for indexes that
+  // live beside its tier (the semantic build's vector index).
+  const wasmCaches = new WeakMap();
 
   /**
    * A new cache. Options: maxEntries, maxBytes, maxValueBytes, maxKeyBytes,
@@ -80,7 +83,9 @@ export function makeApi(glue) {
       throw new EdgeCacheError('INVALID_OPTION', 'reading the options threw', { cause: err });
     }
     core = new CacheCore(driver, { durationMs });
-    return new Cache(core, namespace);
+    const cache = new Cache(core, namespace);
+    if (driver instanceof MemoryDriver) wasmCaches.set(cache, driver.wasm);
+    return cache;
   }
 
   /**
@@ -100,10 +105,15 @@ export function makeApi(glue) {
     return out;
   }
 
+  /** The WasmCache of a cache createCache made over the memory tier, else undefined. */
+  const wasmCacheOf = (cache) => wasmCaches.get(cache);
+
   /** Bytes of wasm linear memory now (it grows, never shrinks): for soak and load tests. */
   // Once initialised, initSync() returns the instance's exports without reloading.
   const wasmMemoryBytes = () => glue.initSync().memory.buffer.byteLength;
 
   const decorators = makeDecorators({ createCache, argsKey: glue.argsKey });
-  return { createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError, wasmMemoryBytes, ...decorators };
+  return {
+    createCache, Cache, EdgeCacheError, ErrorCode, isEdgeCacheError, wasmMemoryBytes, wasmCacheOf, ...decorators,
+  };
 }

@@ -5,6 +5,7 @@
 #
 #   scripts/bench.sh                 # full run (about 30-60 min on 2 shared cores)
 #   QUICK=1 scripts/bench.sh         # fewer rounds/ops, 10k+100k only, memory at 100k
+#   scripts/bench.sh semantic        # only the semantic index (benches/js/semantic.bench.mjs)
 #
 # Areas: JS speed (benches/js/speed.bench.mjs), memory per entry
 # (memory.bench.mjs), hit ratio with Belady ceiling (cargo bench --bench
@@ -20,6 +21,16 @@ mkdir -p "$RES"
 
 bash scripts/setup.sh >&2
 bash scripts/build.sh >&2
+# The semantic index: search time per lookup (wasm SIMD, scalar, int8, plain JS),
+# bytes per vector, recall@1 of int8 rows (QUICK: 1k and 10k only).
+semantic_bench() {
+  node benches/js/semantic.bench.mjs ${QUICK:+--sizes 1000,10000 --rounds 5}
+}
+if [ "${1:-}" = semantic ]; then
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  semantic_bench
+  exit 0
+fi
 if [ -z "${SKIP_COMPONENT:-}" ]; then bash scripts/build-component.sh >&2 || echo "component build failed; its size is left out" >&2; fi
 
 if [ -n "${QUICK:-}" ]; then
@@ -55,3 +66,5 @@ echo
 node benches/js/speed.bench.mjs "${SPEED_ARGS[@]}" --json "$RES/speed.json" 2>"$RES/speed.log"
 echo
 node benches/js/memory.bench.mjs --sizes "$MEM_SIZES" --json "$RES/memory.json" 2>"$RES/memory.log"
+echo
+semantic_bench

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: two wasm modules, each through cargo,
+# Builds the npm package into pkg/: three wasm modules, each through cargo,
 # wasm-bindgen `--target web` and wasm-opt -Oz (build_module below):
 #   edgecache_bg.wasm + edgecache.js                the memory tier (feature `js`),
 #                                                    behind 'edgecache'
 #   edgecache_tiered_bg.wasm + edgecache_tiered.js  plus backends (feature `js-tiered`),
 #                                                    behind 'edgecache/tiered'
+#   edgecache_semantic_bg.wasm + edgecache_semantic.js  plus the vector index
+#                                                    (feature `js-semantic`, wasm SIMD),
+#                                                    behind 'edgecache/semantic'
 # then the JS layer and the package templates. Idempotent and quick when built
 # (EDGECACHE_REBUILD=1 forces the modules); fails loudly. Prints both sizes.
 set -euo pipefail
@@ -46,7 +49,7 @@ wasm_opt_features() {
   const d = require("fs").readFileSync(process.argv[1]);
   let i = 8;
   const leb = () => { let r = 0, s = 0, b; do { b = d[i++]; r |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return r; };
-  const names = { "nontrapping-fptoint": "nontrapping-float-to-int" };
+  const names = { "nontrapping-fptoint": "nontrapping-float-to-int", simd128: "simd" };
   const out = [];
   while (i < d.length) {
     const id = d[i++]; const n = leb(); const end = i + n;
@@ -67,18 +70,21 @@ wasm_opt_features() {
 ' "$1"
 }
 
-# build_module FEATURE NAME: cargo (feature FEATURE) -> wasm-bindgen --target web
-# -> wasm-opt -Oz, leaving $MODULES/NAME.js and $MODULES/NAME_bg.wasm. Skipped
-# while those are newer than every input: both builds share cargo's output file,
-# so cargo would otherwise recompile the crate at each feature switch.
+# build_module FEATURE NAME [RUSTC_FLAGS [OPT_LEVEL]]: cargo (feature FEATURE,
+# extra rustc flags and opt-level for this module only) -> wasm-bindgen --target web -> wasm-opt -Oz,
+# leaving $MODULES/NAME.js and $MODULES/NAME_bg.wasm. Skipped while those are
+# newer than every input: the builds share cargo's output file, so cargo would
+# otherwise recompile the crate at each feature switch.
 build_module() {
-  local feature="$1" name="$2"
+  local feature="$1" name="$2" flags="${3:-}" opt="${4:-}"
   local wasm="$MODULES/${name}_bg.wasm"
   if [ -f "$wasm" ] && [ -f "$MODULES/$name.js" ] && [ -f "$MODULES/$name.d.ts" ] && [ -z "${EDGECACHE_REBUILD:-}" ] \
     && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh -newer "$wasm" -type f -print -quit)" ]; then
     return
   fi
-  cargo build --release --target wasm32-unknown-unknown --features "$feature"
+  # shellcheck disable=SC2086
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS $flags" \
+    env ${opt:+CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt} cargo build --release --target wasm32-unknown-unknown --features "$feature"
   local stage="$STAGE/$name"
   mkdir -p "$stage"
   "$WASM_BINDGEN" --target web --remove-name-section --remove-producers-section \
@@ -99,6 +105,12 @@ build_module() {
 build_module js edgecache
 # 'edgecache/tiered': the same API plus backends (L2, sealing).
 build_module js-tiered edgecache_tiered
+# 'edgecache/semantic': the memory tier plus the vector index. Only this module
+# uses wasm SIMD (simd128: Node 20, Deno, workerd all run it); rustc records it
+# in target_features, so wasm-opt gets --enable-simd from wasm_opt_features.
+# opt-level 3 for this module: at "z" LLVM neither unrolls the search loops nor
+# fuses their lane loads into v128.load (measured: see README, semantic benchmarks).
+build_module js-semantic edgecache_semantic "-C target-feature=+simd128" 3
 
 # ---- assemble pkg/ ---------------------------------------------------------
 # Replace only what this script makes: pkg/component/ belongs to build-component.sh.
@@ -114,10 +126,12 @@ for name in edgecache edgecache_tiered; do
       + " as base64, for the inline entries.\nexport const wasmBase64 = \"" + b64 + "\";\n");' \
     "$MODULES/${name}_bg.wasm" "$OUT/${name}_bg.inline.js"
 done
+# 'edgecache/semantic' loads its .wasm from a file only (no inline entry).
+cp "$MODULES/edgecache_semantic.js" "$MODULES/edgecache_semantic.d.ts" "$MODULES/edgecache_semantic_bg.wasm" "$OUT/"
 # The JS layer (tests live in tests/, so everything under js/ ships).
 cp -R js/. "$OUT/"
 cp -R pkg-templates/. "$OUT/"
 
-for wasm in "$OUT"/edgecache_bg.wasm "$OUT"/edgecache_tiered_bg.wasm; do
+for wasm in "$OUT"/edgecache_bg.wasm "$OUT"/edgecache_tiered_bg.wasm "$OUT"/edgecache_semantic_bg.wasm; do
   echo "pkg/$(basename "$wasm"): $(wc -c <"$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9"
 done

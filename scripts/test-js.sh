@@ -11,11 +11,13 @@ ensure_built
 make_fixture
 
 # What a user writes: bare imports, resolved through the exports map. The
-# suites get the default entry, with the tiered one as `lib.tiered`.
+# suites get the default entry, with the tiered one as `lib.tiered` and the
+# semantic one as `lib.semantic`.
 cat >"$FIXTURE/load.mjs" <<'JS'
 import * as lib from 'edgecache';
 import * as tiered from 'edgecache/tiered';
-export default { ...lib, tiered };
+import * as semantic from 'edgecache/semantic';
+export default { ...lib, tiered, semantic };
 JS
 
 # ---- the three hosts ------------------------------------------------------------
@@ -28,8 +30,10 @@ echo "== deno"
 echo "== workerd"
 node --test --test-reporter=dot tests/hosts/workerd.test.mjs || status=1
 node --test --test-reporter=dot tests/hosts/request-scope.workerd.test.mjs || status=1
+echo "== semantic README example (workerd)"
+node --test --test-reporter=dot tests/semantic/readme.test.mjs || status=1
 echo "== types (tsc --noEmit against the installed package's index.d.ts)"
-cp tests/types/usage.ts tests/types/reach.ts tests/types/tsconfig.json tests/types/tsconfig.bundler.json "$FIXTURE/"
+cp tests/types/usage.ts tests/types/reach.ts tests/types/semantic-usage.ts tests/types/tsconfig.json tests/types/tsconfig.bundler.json "$FIXTURE/"
 # moduleResolution nodenext (Node, Deno-style) and bundler (Vite, esbuild, wrangler projects).
 (cd "$FIXTURE" && "$BIN/tsc" -p tsconfig.json && "$BIN/tsc" -p tsconfig.bundler.json) || status=1
 

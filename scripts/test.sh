@@ -16,14 +16,17 @@ cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
 cargo clippy --all-targets -- -D warnings
 
-step "cargo clippy (wasm32, features js and js-tiered; wasm32-wasip2, feature component)"
+step "cargo clippy (wasm32, features js, js-tiered and js-semantic with SIMD; wasm32-wasip2, feature component)"
 cargo clippy --target wasm32-unknown-unknown --features js -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --features js-tiered -- -D warnings
+# The semantic build's SIMD kernels exist only with simd128 (as scripts/build.sh builds it).
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128" \
+  cargo clippy --target wasm32-unknown-unknown --features js-semantic -- -D warnings
 cargo clippy --target wasm32-wasip2 --features component-tiered -- -D warnings
 cargo clippy --target wasm32-wasip2 --features component-keyvalue -- -D warnings
 
 step "cargo clippy (native, all targets, with the binding features: their unit tests too)"
-cargo clippy --all-targets --features js-tiered,component-tiered -- -D warnings
+cargo clippy --all-targets --features js-tiered,js-semantic,component-tiered -- -D warnings
 
 step "cargo test (core)"
 cargo test

@@ -10,6 +10,7 @@
 //! | --- | --- | --- |
 //! | memory tier (L1) | [`memory`] | index, eviction ([`EvictionPolicy`]: LRU, LFU, FIFO, S3-FIFO), TTL / idle / stale windows, weights in bytes, namespaces, tags, counters, stats |
 //! | tiering (L1 + L2) | [`tiered`] | read and write paths over a [`Backend`], chunking, sealing (HMAC / XChaCha20-Poly1305), tag generations, leases, retries, the circuit breaker, backend stats |
+//! | semantic index | [`semantic`] | query vectors beside the memory tier (charged to their entries, dropped with them), brute-force cosine top-k (wasm SIMD), int8 rows, the model-and-query entry key |
 //! | backends | [`backend`] | the [`Backend`] trait, [`BackendCaps`] (each service's honest limits, by preset), [`backend::MemoryBackend`] for tests |
 //! | formats | [`codec`], [`key`] | the versioned entry envelope, compression, CRC; namespacing, argument keys, fitting keys to a store |
 //! | helpers | [`ttl`], [`pattern`], [`clock`], [`error`] | duration parsing, Redis-style globs (linear time), the injected clock, the one error type |
@@ -26,6 +27,7 @@
 //! | (none) | native | this library, its tests and benches | — |
 //! | `js` | `wasm32-unknown-unknown` | `edgecache_bg.wasm` (memory tier only, kept small) | npm `edgecache` |
 //! | `js-tiered` | `wasm32-unknown-unknown` | `edgecache_tiered_bg.wasm` (plus backends and sealing) | npm `edgecache/tiered` |
+//! | `js-semantic` | `wasm32-unknown-unknown` + `simd128`, opt-level 3 | `edgecache_semantic_bg.wasm` (memory tier plus the vector index) | npm `edgecache/semantic` |
 //! | `component` | `wasm32-wasip2` | the `cache` world component | wasmtime, jco |
 //! | `component-tiered` | `wasm32-wasip2` | the `tiered-cache` world component (imports a backend) | wasmtime, jco |
 //!
@@ -94,6 +96,7 @@ pub mod error;
 pub mod key;
 pub mod memory;
 pub mod pattern;
+pub mod semantic;
 pub mod tiered;
 pub mod ttl;
 

@@ -21,8 +21,9 @@ ensure_npm_tools() {
 
 ensure_built() {
   local wasm="$ROOT/pkg/edgecache_bg.wasm"
-  # Both builds ('edgecache' and 'edgecache/tiered') come from one build.sh run.
+  # Every build ('edgecache', 'edgecache/tiered', 'edgecache/semantic') comes from one build.sh run.
   if [ ! -f "$wasm" ] || [ ! -f "$ROOT/pkg/edgecache_tiered_bg.wasm" ] \
+    || [ ! -f "$ROOT/pkg/edgecache_semantic_bg.wasm" ] \
     || [ -n "$(cd "$ROOT" && find src js pkg-templates Cargo.toml Cargo.lock scripts/build.sh \
     -newer "$wasm" -type f -print -quit)" ]; then
     "$ROOT/scripts/build.sh"

@@ -29,6 +29,8 @@ mod js_functions;
 mod js_options;
 #[cfg(feature = "js")]
 mod js_scratch;
+#[cfg(feature = "js-semantic")]
+mod js_semantic;
 #[cfg(feature = "js-tiered")]
 mod js_tiered;
 #[cfg(feature = "js-tiered")]

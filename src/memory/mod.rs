@@ -2,11 +2,12 @@
 //! namespaces, tags and compression. See [`MemoryTier`]: the struct is in
 //! `tier.rs`, its methods in the files that module doc lists.
 
+mod charge;
 mod commands;
 mod config;
 mod entry;
 mod expiry;
-mod growth;
+pub(crate) mod growth;
 mod invariants;
 pub(crate) mod links;
 mod lookup;

@@ -52,12 +52,16 @@ impl MemoryTier {
         self.bytes = self.bytes.saturating_sub(cold.weight);
         self.free.push(slot);
         self.stats.count_removal(cause);
+        let removal = Removal {
+            ns: entry.ns,
+            key: entry.key.as_str(),
+            cause,
+        };
         if let Some(listener) = self.listener.as_mut() {
-            listener(&Removal {
-                ns: entry.ns,
-                key: entry.key.as_str(),
-                cause,
-            });
+            listener(&removal);
+        }
+        if let Some(hook) = self.hook.as_mut() {
+            hook(&removal);
         }
     }
 
@@ -87,7 +91,7 @@ impl MemoryTier {
     /// Removes every entry of every namespace; returns how many.
     pub fn clear(&mut self) -> u64 {
         let count = self.len;
-        if self.listener.is_some() {
+        if self.listener.is_some() || self.hook.is_some() {
             for slot in 0..self.slots.len() as u32 {
                 self.remove_slot(slot, RemovalCause::Explicit, true);
             }

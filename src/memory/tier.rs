@@ -56,6 +56,8 @@ pub struct MemoryTier {
     pub(crate) tags: Tags,
     pub(crate) stats: Stats,
     pub(super) listener: Option<RemovalListener>,
+    /// A second listener for an index kept beside the tier (charge.rs).
+    pub(super) hook: Option<RemovalListener>,
     pub(super) due: Vec<u32>,
 }
 
@@ -87,6 +89,7 @@ impl MemoryTier {
             tags: Tags::default(),
             stats: Stats::default(),
             listener: None,
+            hook: None,
             due: Vec::new(),
         })
     }

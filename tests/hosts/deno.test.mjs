@@ -5,6 +5,7 @@
 import { cases } from '../conformance/cases.mjs';
 import { hostileCases } from '../hostile/cases.mjs';
 import { requestScopeCases } from '../conformance/request-scope-cases.mjs';
+import { semanticCases } from '../semantic/cases.mjs';
 import { t } from '../conformance/assert.mjs';
 
 const fixture = Deno.env.get('EDGECACHE_FIXTURE');
@@ -17,4 +18,12 @@ Deno.test('the deno condition is the one loaded', () => {
 
 for (const c of [...cases, ...hostileCases, ...requestScopeCases({ asyncContext: true })]) {
   Deno.test(c.name, () => c.run(lib, t));
+}
+
+// 'edgecache/semantic' (lib.semantic): the semantic cache over its own build.
+Deno.test('the semantic entry is loaded under the deno condition', () => {
+  t.equal(lib.semantic.runtime, 'deno');
+});
+for (const c of semanticCases) {
+  Deno.test(c.name, () => c.run(lib.semantic, t));
 }

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { cases } from '../conformance/cases.mjs';
 import { hostileCases } from '../hostile/cases.mjs';
 import { requestScopeCases } from '../conformance/request-scope-cases.mjs';
+import { semanticCases } from '../semantic/cases.mjs';
 import { t } from '../conformance/assert.mjs';
 import { fixtureDir } from './fixture.mjs';
 
@@ -19,4 +20,12 @@ test('the node condition is the one loaded', () => {
 
 for (const c of [...cases, ...hostileCases, ...requestScopeCases({ asyncContext: true })]) {
   test(c.name, () => c.run(lib, t));
+}
+
+// 'edgecache/semantic' (lib.semantic): the semantic cache over its own build.
+test('the semantic entry is loaded under the node condition', () => {
+  t.equal(lib.semantic.runtime, 'node');
+});
+for (const c of semanticCases) {
+  test(c.name, () => c.run(lib.semantic, t));
 }

@@ -18,9 +18,11 @@ const workerSource = join(fixture, 'worker.mjs');
 writeFileSync(workerSource, `
 import * as memory from 'edgecache';
 import * as tiered from 'edgecache/tiered';
+import * as semantic from 'edgecache/semantic';
 import { cases } from ${JSON.stringify(join(here, '..', 'conformance', 'cases.mjs'))};
 import { hostileCases } from ${JSON.stringify(join(here, '..', 'hostile', 'cases.mjs'))};
 import { requestScopeCases } from ${JSON.stringify(join(here, '..', 'conformance', 'request-scope-cases.mjs'))};
+import { semanticCases } from ${JSON.stringify(join(here, '..', 'semantic', 'cases.mjs'))};
 import { t } from ${JSON.stringify(join(here, '..', 'conformance', 'assert.mjs'))};
 
 // The default entry, with the tiered one as lib.tiered (as load.mjs in Node and Deno).
@@ -33,6 +35,16 @@ export default {
     for (const c of [...cases, ...hostileCases, ...requestScopeCases({ asyncContext: false })]) {
       try {
         await c.run(lib, t);
+        results.push({ name: c.name, ok: true });
+      } catch (err) {
+        results.push({ name: c.name, ok: false, error: String((err && err.stack) || err) });
+      }
+    }
+    // 'edgecache/semantic': the semantic cache over its own build.
+    results.push({ name: 'the semantic entry is loaded under the workerd condition', ok: semantic.runtime === 'workerd', error: 'runtime ' + semantic.runtime });
+    for (const c of semanticCases) {
+      try {
+        await c.run(semantic, t);
         results.push({ name: c.name, ok: true });
       } catch (err) {
         results.push({ name: c.name, ok: false, error: String((err && err.stack) || err) });
