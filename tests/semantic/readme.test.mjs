@@ -13,7 +13,7 @@ import { bundleWorker, startWorker } from '../../scripts/lib/workerd.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const readme = readFileSync(join(here, '..', '..', 'README.md'), 'utf8');
-const block = /<!-- semantic-example:start -->\s*```js\n([\s\S]*?)```\s*<!-- semantic-example:end -->/.exec(readme);
+const block = /<!-- semantic-example:start -->\s*(?:<!-- docs-test:[^>]*-->\s*)?```js\n([\s\S]*?)```\s*<!-- semantic-example:end -->/.exec(readme);
 if (!block) throw new Error('README.md has no semantic-example block');
 
 const fixture = fixtureDir();
