@@ -9,10 +9,7 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fixture.sh"
-cd "$ROOT"
-ensure_npm_tools
-ensure_built
-make_fixture
+fresh_fixture
 
 status=0
 echo "== every README code block in its host"

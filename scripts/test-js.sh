@@ -5,10 +5,7 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fixture.sh"
-cd "$ROOT"
-ensure_npm_tools
-ensure_built
-make_fixture
+fresh_fixture
 
 # What a user writes: bare imports, resolved through the exports map. The
 # suites get the default entry, with the tiered one as `lib.tiered` and the

@@ -7,9 +7,6 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fixture.sh"
-cd "$ROOT"
-ensure_npm_tools
-ensure_built
-make_fixture
+fresh_fixture
 
 node tests/load/driver.mjs

@@ -8,10 +8,7 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fixture.sh"
-cd "$ROOT"
-ensure_npm_tools
-ensure_built
-make_fixture
+fresh_fixture
 
 for pkg in keyv @keyv cache-manager cacheable unstorage vitest; do
   ln -s "$ROOT/scripts/node_modules/$pkg" "$FIXTURE/node_modules/$pkg"

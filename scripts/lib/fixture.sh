@@ -6,6 +6,7 @@
 #   ensure_built       run scripts/build.sh unless pkg/ is newer than every source
 #   make_fixture       pack pkg/, install the tarball into a fresh temp project
 #                      (removed on exit); sets and exports FIXTURE and EDGECACHE_FIXTURE
+#   fresh_fixture      all three, in that order: what every package test stage starts with
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BIN="$ROOT/scripts/node_modules/.bin"
@@ -44,4 +45,11 @@ make_fixture() {
 JSON
   (cd "$FIXTURE" && npm install --no-audit --no-fund --silent --offline)
   export FIXTURE EDGECACHE_FIXTURE="$FIXTURE"
+}
+
+fresh_fixture() {
+  cd "$ROOT"
+  ensure_npm_tools
+  ensure_built
+  make_fixture
 }
