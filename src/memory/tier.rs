@@ -57,6 +57,9 @@ pub struct MemoryTier {
     pub(crate) stats: Stats,
     pub(super) listener: Option<RemovalListener>,
     pub(super) due: Vec<u32>,
+    /// Slots whose host-held value the host must drop (removed, or
+    /// overwritten); `None` unless [`MemoryTier::track_held`] was called.
+    pub(super) dropped: Option<Vec<u32>>,
 }
 
 impl MemoryTier {
@@ -88,6 +91,7 @@ impl MemoryTier {
             stats: Stats::default(),
             listener: None,
             due: Vec::new(),
+            dropped: None,
         })
     }
 
