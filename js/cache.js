@@ -15,7 +15,7 @@
 //   undefined for the cache default, null for "never expires".
 
 import {
-  checkDelta, checkKey, checkKeys, checkPattern, checkTags, checkWriteOptions, counterResult,
+  checkDelta, checkKey, checkKeys, checkPattern, checkTags, checkWriteOptions, copyValue, counterResult,
   entriesOf, toEdgeCacheError,
 } from './cache-support.js';
 import { EdgeCacheError } from './errors.js';
@@ -69,6 +69,8 @@ export class CacheCore {
     }
   }
 }
+
+const sameValue = (value) => value;
 
 // The exception fn throws (fn is expected to throw).
 function catchSync(fn) {
@@ -188,6 +190,7 @@ export class Cache {
       flights: core.flights,
       flightKey: `${String(this.#name).length}:${String(this.#name)}:${key}`,
       durationMs: core.durationMs,
+      copy: core.driver?.clone === false ? sameValue : copyValue,
     }, key, loader, options);
   }
 

@@ -6,6 +6,7 @@ import { decoratorCases } from './decorator-cases.mjs';
 import { getOrSetCases } from './get-or-set-cases.mjs';
 import { limitCases } from './limits.mjs';
 import { fastLaneCases } from './fast-lane-cases.mjs';
+import { heldCases } from './held-cases.mjs';
 
 /** A clock the test moves by hand, through the `now` option. */
 function manualClock(start = 1_700_000_000_000) {
@@ -632,4 +633,4 @@ export const cases = [
   },
 ];
 
-cases.push(...getOrSetCases, ...decoratorCases, ...limitCases, ...fastLaneCases);
+cases.push(...getOrSetCases, ...decoratorCases, ...limitCases, ...fastLaneCases, ...heldCases);
