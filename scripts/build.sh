@@ -67,18 +67,19 @@ wasm_opt_features() {
 ' "$1"
 }
 
-# build_module FEATURE NAME: cargo (feature FEATURE) -> wasm-bindgen --target web
+# build_module FEATURE NAME [CARGO FLAGS]: cargo (feature FEATURE) -> wasm-bindgen --target web
 # -> wasm-opt -Oz, leaving $MODULES/NAME.js and $MODULES/NAME_bg.wasm. Skipped
 # while those are newer than every input: both builds share cargo's output file,
 # so cargo would otherwise recompile the crate at each feature switch.
 build_module() {
-  local feature="$1" name="$2"
+  local feature="$1" name="$2" flags="${3:-}"
   local wasm="$MODULES/${name}_bg.wasm"
   if [ -f "$wasm" ] && [ -f "$MODULES/$name.js" ] && [ -z "${EDGECACHE_REBUILD:-}" ] \
     && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh -newer "$wasm" -type f -print -quit)" ]; then
     return
   fi
-  cargo build --release --target wasm32-unknown-unknown --features "$feature"
+  # shellcheck disable=SC2086
+  cargo build --release --target wasm32-unknown-unknown $flags --features "$feature"
   local stage="$STAGE/$name"
   mkdir -p "$stage"
   "$WASM_BINDGEN" --target web --remove-name-section --remove-producers-section \
@@ -93,8 +94,9 @@ build_module() {
   mv "$stage/${name}_bg.opt.wasm" "$wasm"
 }
 
-# The default entry ('edgecache'): the memory tier only, kept small.
-build_module js edgecache
+# The default entry ('edgecache'): the memory tier only, kept small (no L1
+# deflate: JS holds its values, see the `l1-deflate` feature in Cargo.toml).
+build_module js edgecache --no-default-features
 # 'edgecache/tiered': the same API plus backends (L2, sealing).
 build_module js-tiered edgecache_tiered
 

@@ -14,8 +14,9 @@ cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
 cargo clippy --all-targets -- -D warnings
 
-step "cargo clippy (wasm32, features js and js-tiered; wasm32-wasip2, feature component)"
+step "cargo clippy (wasm32, features js (as the npm build: no l1-deflate) and js-tiered; wasm32-wasip2, feature component)"
 cargo clippy --target wasm32-unknown-unknown --features js -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --no-default-features --features js -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --features js-tiered -- -D warnings
 cargo clippy --target wasm32-wasip2 --features component-tiered -- -D warnings
 

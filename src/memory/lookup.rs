@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 
-use crate::codec::compress::decompress;
 use crate::error::{CacheError, Result};
 use crate::key::validate_key;
 use crate::memory::entry::{Entry, EntryCold, EntryRef};
@@ -116,9 +115,18 @@ impl MemoryTier {
 
     #[cold]
     #[inline(never)]
+    #[cfg(feature = "l1-deflate")]
     fn inflate(&self, stored: &[u8]) -> Result<Vec<u8>> {
         let limit = usize::try_from(self.config.max_value_bytes).unwrap_or(usize::MAX);
-        decompress(stored, limit)
+        crate::codec::compress::decompress(stored, limit)
+    }
+
+    /// Without `l1-deflate` nothing is stored deflated.
+    #[cfg(not(feature = "l1-deflate"))]
+    fn inflate(&self, _stored: &[u8]) -> Result<Vec<u8>> {
+        Err(CacheError::corrupt(
+            "a deflated value in a build without l1-deflate",
+        ))
     }
 
     /// Records a read of a live slot: promotion and the idle clock.

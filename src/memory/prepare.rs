@@ -2,7 +2,7 @@
 //! (compressed value, deadlines, distinct tags, weight), computed before the
 //! tier changes, so a refused write leaves it untouched.
 
-use crate::codec::compress::maybe_compress;
+use crate::codec::Compression;
 use crate::error::{CacheError, Result};
 use crate::key::validate_key;
 use crate::memory::config::{MAX_TAG_BYTES, SetOptions};
@@ -72,10 +72,10 @@ impl MemoryTier {
         let idle = opts.idle.resolve(self.config.default_idle_ms)?;
         let (stored, compressed, held) = match value {
             Value::Held { .. } => (Box::default(), false, true),
-            Value::Bytes(bytes) => match maybe_compress(bytes, &self.config.compression) {
-                Some(deflated) => (deflated.into_boxed_slice(), true, false),
-                None => (Box::from(bytes), false, false),
-            },
+            Value::Bytes(bytes) => {
+                let (stored, compressed) = stored_form(bytes, &self.config.compression);
+                (stored, compressed, false)
+            }
         };
         let charged = if held { size } else { stored.len() as u64 };
         let tag_bytes = tags.iter().map(|t| t.len() as u64).sum();
@@ -120,4 +120,19 @@ impl MemoryTier {
         }
         Ok(())
     }
+}
+
+/// The bytes stored for a value and whether they are deflated.
+#[cfg(feature = "l1-deflate")]
+fn stored_form(bytes: &[u8], compression: &Compression) -> (Box<[u8]>, bool) {
+    match crate::codec::compress::maybe_compress(bytes, compression) {
+        Some(deflated) => (deflated.into_boxed_slice(), true),
+        None => (Box::from(bytes), false),
+    }
+}
+
+/// Without the `l1-deflate` feature values are stored as they are.
+#[cfg(not(feature = "l1-deflate"))]
+fn stored_form(bytes: &[u8], _compression: &Compression) -> (Box<[u8]>, bool) {
+    (Box::from(bytes), false)
 }
