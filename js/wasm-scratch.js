@@ -40,13 +40,13 @@ export class WasmScratch {
   /** `get` (`peek`: without promotion or stats): -1, a held slot, or <= -2 (bytes: see bytesValue). */
   read(ns, key, peek) {
     const n = this.#putKey(key);
-    return this.wasm.readSlot(ns, n, peek, Date.now());
+    return this.#checked(this.wasm.readSlot(ns, n, peek, Date.now()));
   }
 
   /** `getAllowingStale`, answered like read; then `lastStale()` tells the freshness. */
   readStale(ns, key, maxStale) {
     const n = this.#putKey(key);
-    return this.wasm.staleSlot(ns, n, maxStale, Date.now());
+    return this.#checked(this.wasm.staleSlot(ns, n, maxStale, Date.now()));
   }
 
   lastStale() {
@@ -73,7 +73,7 @@ export class WasmScratch {
     if (room > this.inCap) this.#grow(room);
     const n = this.#writeUtf8(key, 0);
     if (bytes !== null) this.#view().set(bytes, this.inPtr + n);
-    return this.wasm.writeSlot(kind, ns, n, size, charge, o.ttl, o.idle, o.tags, o.stale, Date.now());
+    return this.#checked(this.wasm.writeSlot(kind, ns, n, size, charge, o.ttl, o.idle, o.tags, o.stale, Date.now()));
   }
 
   /** Values (undefined for misses) in the order of `keys`; `held(slot)` answers a held slot. */
@@ -93,7 +93,7 @@ export class WasmScratch {
       mem[p + 3] = n >>> 24;
       at += n;
     }
-    const total = this.wasm.getManySlots(ns, count, at, Date.now());
+    const total = this.#checked(this.wasm.getManySlots(ns, count, at, Date.now()));
     this.#answer(total);
     const out = new Array(count);
     let value = this.outPtr + count * 4;
@@ -129,6 +129,12 @@ export class WasmScratch {
   }
 
   // ---------------------------------------------------------------- internals
+  // A slot export's answer; NaN means it failed and left its error.
+  #checked(answer) {
+    if (answer !== answer) throw this.wasm.takeError();
+    return answer;
+  }
+
   // The key alone in the input area; returns its UTF-8 length.
   #putKey(key) {
     const room = key.length * 3;

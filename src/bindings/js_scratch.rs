@@ -8,7 +8,8 @@
 //! with a number: `-1` a miss, `>= 0` the slot of a value JS holds, `<= -2`
 //! the length (`-answer - 2`) of bytes the core keeps, now at the start of the
 //! output area. A held write passes the value's charge in bytes and gets its
-//! slot back.
+//! slot back. These exports answer NaN on an error, which `takeError()`
+//! then returns.
 //!
 //! Protocol:
 //! - input: `inputArea(bytes)` makes room and returns its address; JS writes a
@@ -55,6 +56,8 @@ pub(crate) struct Scratch {
     output: RefCell<Vec<u8>>,
     /// Dropped-slot count, their address, the last freshness, spare.
     info: Box<[Cell<u32>; 4]>,
+    /// The error of the last slot export that answered NaN (`takeError`).
+    error: RefCell<Option<JsValue>>,
     /// `Date.now()` read by JS for this call: cheaper than the core calling
     /// out to JS for it (~5% of a get). Taken by the clock tick.
     now: Cell<Option<f64>>,
@@ -127,6 +130,17 @@ impl WasmCache {
         }
     }
 
+    /// The error of the last slot export that answered NaN.
+    #[wasm_bindgen(js_name = takeError)]
+    pub fn take_error(&self) -> JsValue {
+        self.scratch
+            .error
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut slot| slot.take())
+            .unwrap_or(JsValue::UNDEFINED)
+    }
+
     /// Delivers the removals a slot export left queued.
     #[wasm_bindgen(js_name = deliverRemovals)]
     pub fn deliver_queued(&self) {
@@ -136,7 +150,7 @@ impl WasmCache {
     /// `get` (or `peek`) of the key in the input area at `now` (`Date.now()`,
     /// epoch ms; a `now` option wins): answered as the module doc says.
     #[wasm_bindgen(js_name = readSlot)]
-    pub fn read_slot(&self, ns: u32, key_len: u32, peek: bool, now: f64) -> JsResult<f64> {
+    pub fn read_slot(&self, ns: u32, key_len: u32, peek: bool, now: f64) -> f64 {
         self.scratch.now.set(Some(now));
         let result = self.with_input(len(key_len), |input| {
             let key = js(utf8_key(input))?;
@@ -151,8 +165,11 @@ impl WasmCache {
     /// `getAllowingStale` of the key in the input area (`max_stale`: ms or
     /// "5m"), answered like `readSlot`; the freshness goes to info word 2.
     #[wasm_bindgen(js_name = staleSlot)]
-    pub fn stale_slot(&self, ns: u32, key_len: u32, max_stale: JsValue, now: f64) -> JsResult<f64> {
-        let max_stale_ms = js(stale_arg(&max_stale))?.unwrap_or(0);
+    pub fn stale_slot(&self, ns: u32, key_len: u32, max_stale: JsValue, now: f64) -> f64 {
+        let max_stale_ms = match js(stale_arg(&max_stale)) {
+            Ok(ms) => ms.unwrap_or(0),
+            Err(err) => return self.quiet(Err(err)),
+        };
         self.scratch.now.set(Some(now));
         let result = self.with_input(len(key_len), |input| {
             let key = js(utf8_key(input))?;
@@ -188,7 +205,7 @@ impl WasmCache {
         tags: Option<Vec<String>>,
         stale: JsValue,
         now: f64,
-    ) -> JsResult<f64> {
+    ) -> f64 {
         let kind = match kind {
             0 => WriteKind::Set,
             1 => WriteKind::Add,
@@ -196,14 +213,14 @@ impl WasmCache {
         };
         let tags = tags.unwrap_or_default();
         let tags = as_strs(&tags);
-        let opts = js(crate::bindings::js::write_options(
+        let opts = match js(crate::bindings::js::write_options(
             &ttl, &idle, &tags, &stale,
-        ))?;
+        )) {
+            Ok(opts) => opts,
+            Err(err) => return self.quiet(Err(err)),
+        };
         let bytes = if charge < 0.0 { len(value_len) } else { 0 };
-        let total = len(key_len)
-            .checked_add(bytes)
-            .ok_or_else(|| js_err(too_large()))?;
-        // From here every path ends in `quiet`, which drops an unused time.
+        let total = len(key_len).saturating_add(bytes);
         self.scratch.now.set(Some(now));
         let result = self.with_input(total, |input| {
             let (key, value) = js(input.split_at_checked(len(key_len)).ok_or_else(short))?;
@@ -257,7 +274,7 @@ impl WasmCache {
     /// length of bytes that follow), then those bytes back to back; returns
     /// its length. Every key is checked before any is read.
     #[wasm_bindgen(js_name = getManySlots)]
-    pub fn get_many_slots(&self, ns: u32, count: u32, bytes: u32, now: f64) -> JsResult<f64> {
+    pub fn get_many_slots(&self, ns: u32, count: u32, bytes: u32, now: f64) -> f64 {
         self.scratch.now.set(Some(now));
         let result = self.with_input(len(bytes), |input| {
             let keys = js(unpack_keys(input, len(count)))?;
@@ -316,10 +333,21 @@ impl WasmCache {
     }
 
     /// Ends a slot export: an unused time is dropped; removals stay queued
-    /// for `deliverRemovals`.
-    fn quiet<T>(&self, result: JsResult<T>) -> JsResult<T> {
+    /// for `deliverRemovals`. An error is kept for `takeError` and answered
+    /// as NaN, so the export returns a plain number (the wasm-bindgen glue of
+    /// a `Result` allocates an array per call).
+    #[inline(never)]
+    fn quiet(&self, result: JsResult<f64>) -> f64 {
         self.scratch.take_now();
-        result
+        match result {
+            Ok(answer) => answer,
+            Err(err) => {
+                if let Ok(mut slot) = self.scratch.error.try_borrow_mut() {
+                    *slot = Some(err);
+                }
+                f64::NAN
+            }
+        }
     }
 
     /// Runs `f` over the first `bytes` of the input area. A `now` option is
