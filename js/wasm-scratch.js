@@ -124,7 +124,7 @@ export class WasmScratch {
     if (count === 0) return false;
     const at = words[this.info + 1] >>> 2;
     for (let i = 0; i < count; i++) values[words[at + i]] = undefined;
-    this.wasm.clearDropped();
+    words[this.info] = 0; // read: the core forgets the list at its next call
     return true;
   }
 

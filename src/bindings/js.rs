@@ -259,6 +259,7 @@ impl WasmCache {
     #[inline(always)]
     pub(crate) fn run<T>(&self, f: impl FnOnce(&mut MemoryTier) -> Result<T>) -> JsResult<T> {
         let mut tier = self.enter()?;
+        self.scratch.sync_dropped(&mut tier);
         let result = f(&mut tier);
         self.scratch.publish_dropped(&tier);
         js(result)
@@ -272,7 +273,7 @@ impl WasmCache {
     }
 
     /// The tier, borrowed for one core call.
-    pub(crate) fn tier_mut(&self) -> JsResult<RefMut<'_, MemoryTier>> {
+    fn tier_mut(&self) -> JsResult<RefMut<'_, MemoryTier>> {
         self.tier.try_borrow_mut().map_err(|_| {
             // Unreachable by construction (no JS runs during a borrow), but a
             // panic would kill the whole isolate, so it is an error instead.

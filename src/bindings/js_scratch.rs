@@ -22,9 +22,9 @@
 //!   call into wasm.
 //! - dropped slots: after every call the info block (`heldInfo()`, four u32)
 //!   holds the count and address of the slots whose held values JS must drop;
-//!   JS drops them, then calls `clearDropped()`, and only then stores the
-//!   value of a held write at its slot. Word 2 is the freshness of the last
-//!   `staleSlot` answer (0 fresh, 1 stale).
+//!   JS drops them and zeroes the count (the core forgets the list at its next
+//!   call), and only then stores the value of a held write at its slot. Word
+//!   2 is the freshness of the last `staleSlot` answer (0 fresh, 1 stale).
 //! - removals: the slot exports leave them queued; JS calls
 //!   `deliverRemovals()` once it has stored or read what the call answered,
 //!   so a listener that calls back in never sees a half-done call.
@@ -67,6 +67,17 @@ impl Scratch {
     /// The time JS passed with the current call, if any (read once).
     pub(crate) fn take_now(&self) -> Option<f64> {
         self.now.take()
+    }
+
+    /// Before a core call: JS zeroes the count word once it has dropped the
+    /// slots listed, and only then may the core forget them (a listener's
+    /// call back in, made before JS read the list, adds to it instead).
+    #[inline(never)]
+    pub(crate) fn sync_dropped(&self, tier: &mut MemoryTier) {
+        let [count, ..] = &*self.info;
+        if count.get() == 0 {
+            tier.clear_dropped();
+        }
     }
 
     /// Tells JS (through the info block) which held values to drop.
@@ -119,15 +130,6 @@ impl WasmCache {
     #[wasm_bindgen(js_name = heldInfo)]
     pub fn held_info(&self) -> u32 {
         self.scratch.info.as_ptr() as usize as u32
-    }
-
-    /// Forgets the dropped slots JS has just dropped.
-    #[wasm_bindgen(js_name = clearDropped)]
-    pub fn clear_dropped(&self) {
-        if let Ok(mut tier) = self.tier_mut() {
-            tier.clear_dropped();
-            self.scratch.publish_dropped(&tier);
-        }
     }
 
     /// The error of the last slot export that answered NaN.
