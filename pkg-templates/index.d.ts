@@ -34,7 +34,11 @@ export interface CacheOptions {
   defaultTtl?: Duration | null;
   defaultIdle?: Duration | null;
   policy?: 'lru' | 'lfu' | 'fifo' | 's3-fifo';
-  /** Values whose encoding is at least this many bytes are deflated (default 512). */
+  /**
+   * Byte values (binary data, objects JSON cannot carry) whose encoding is at
+   * least this many bytes are deflated (default 512); 'edgecache/tiered' only:
+   * the default build keeps values uncompressed.
+   */
   compressionThreshold?: number;
   /** 0 = off, 1 (fastest) to 10 (smallest); default 3. */
   compressionLevel?: number;
@@ -42,6 +46,13 @@ export interface CacheOptions {
   namespace?: string;
   /** Epoch milliseconds (for tests); Date.now by default. */
   now?: () => number;
+  /**
+   * false: objects are kept by reference, not copied (get returns the stored
+   * object itself: a mutation changes the cached value). Memory-only caches.
+   */
+  clone?: boolean;
+  /** With clone: false, an object's weight in bytes (default: an estimate). */
+  sizeOf?: (value: unknown) => number;
 
   // ---- with a backend (L2): tiered caching ----
   // Only through 'edgecache/tiered': the default 'edgecache' build holds the
