@@ -145,3 +145,13 @@ fn an_untracked_tier_lists_nothing() {
     assert!(t.delete(D, "a").unwrap());
     assert!(t.dropped().is_empty());
 }
+
+#[test]
+#[cfg(not(feature = "l1-deflate"))]
+fn without_l1_deflate_values_are_stored_as_they_are() {
+    let (mut t, _) = tracked(10);
+    let value = vec![b'a'; 64 * 1024];
+    t.set(D, "big", &value, &SetOptions::default()).unwrap();
+    assert_eq!(t.bytes(), 3 + value.len() as u64 + ENTRY_OVERHEAD);
+    assert!(matches!(t.read(D, "big", true).unwrap(), Some(Found::Bytes(v)) if *v == value[..]));
+}
