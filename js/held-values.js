@@ -68,9 +68,16 @@ export function primitiveCharge(value) {
   }
 }
 
-/** The JSON text of `value` if JSON.parse of it gives an equal value back, else undefined. */
+/**
+ * The JSON text of `value` if JSON.parse of it gives an equal value back, else
+ * undefined (also when a getter or proxy throws: the codec then reports it).
+ */
 export function jsonCopyText(value) {
-  return jsonSafe(value, 0) ? JSON.stringify(value) : undefined;
+  try {
+    return jsonSafe(value, 0) ? JSON.stringify(value) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // Whether JSON round-trips `v` exactly: plain objects and dense plain arrays

@@ -245,7 +245,12 @@ export class MemoryDriver {
 
   #sizeOf(value) {
     if (this.sizeOf === undefined) return estimateSize(value);
-    const size = this.sizeOf(value);
+    let size;
+    try {
+      size = this.sizeOf(value);
+    } catch (err) {
+      throw new EdgeCacheError('INVALID_OPTION', 'the sizeOf option threw', { cause: err });
+    }
     if (typeof size !== 'number' || !(size >= 0) || !Number.isFinite(size)) {
       throw new EdgeCacheError('INVALID_OPTION', `sizeOf must return a number of bytes >= 0, got ${String(size)}`);
     }

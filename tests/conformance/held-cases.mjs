@@ -23,6 +23,12 @@ export const heldCases = [
       for (const [i, v] of exotic.entries()) await cache.set(`x${i}`, v);
       for (const [i, v] of exotic.entries()) t.deepEqual(await cache.get(`x${i}`), v, `exotic ${i}`);
       t.deepEqual(await cache.getMany(exotic.map((_, i) => `x${i}`)), exotic, 'getMany of mixed values');
+      // A getter that throws fails the write as the codec reports it (its error
+      // the cause); nothing is stored.
+      const hostile = { get boom() { throw new Error('getter'); } };
+      const err = await t.rejects(cache.set('h', hostile), undefined, 'a throwing getter');
+      t.equal(err.cause?.message, 'getter');
+      t.equal(await cache.has('h'), false);
     },
   },
   {
@@ -90,6 +96,9 @@ export const heldCases = [
       const bad = lib.createCache({ clone: false, sizeOf: () => -1 });
       await t.rejects(bad.set('o', obj), 'INVALID_OPTION', 'a negative size');
       t.equal(await bad.has('o'), false, 'nothing stored');
+      const throwing = lib.createCache({ clone: false, sizeOf: () => { throw new Error('no size'); } });
+      const err = await t.rejects(throwing.set('o', obj), 'INVALID_OPTION', 'a throwing sizeOf');
+      t.equal(err.cause?.message, 'no size', 'its error is the cause');
       const small = lib.createCache({ clone: false, sizeOf: () => 200, maxValueBytes: 100 });
       await t.rejects(small.set('o', obj), 'VALUE_TOO_LARGE', 'sizeOf past maxValueBytes');
       t.throws(() => lib.createCache({ clone: 'no' }), 'INVALID_OPTION', 'clone must be a boolean');
