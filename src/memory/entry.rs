@@ -82,7 +82,7 @@ impl EntryRef<'_> {
     }
 
     /// When the entry stops being fresh: the earliest of the TTL and idle deadlines.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn fresh_until(&self) -> u64 {
         match self.cold() {
             Some(cold) if cold.idle_ms != 0 => self
@@ -94,19 +94,19 @@ impl EntryRef<'_> {
     }
 
     /// When the entry is dropped: the end of its stale window.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn keep_until(&self) -> u64 {
         let stale_ms = self.cold().map_or(0, |c| c.stale_ms);
         self.fresh_until().saturating_add(stale_ms)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn is_fresh(&self, now: u64) -> bool {
         now < self.fresh_until()
     }
 
     /// Past its stale window too: must never be returned again.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn is_gone(&self, now: u64) -> bool {
         now >= self.keep_until()
     }

@@ -15,18 +15,19 @@ use crate::memory::stats::RemovalCause;
 use crate::memory::tier::MemoryTier;
 
 impl MemoryTier {
+    #[inline(always)]
     pub(crate) fn hash(&self, ns: Ns, key: &str) -> u64 {
         self.hasher.hash_one((ns.0, key))
     }
 
     /// The hot part of a live slot.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn entry(&self, slot: u32) -> Option<&Entry> {
         self.slots.get(slot as usize).and_then(Option::as_ref)
     }
 
     /// Both parts of a live slot; the cold one is read only if the deadlines need it.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn view(&self, slot: u32) -> Option<EntryRef<'_>> {
         let hot = self.entry(slot)?;
         Some(EntryRef {
@@ -46,7 +47,7 @@ impl MemoryTier {
         self.cold.get_mut(slot as usize)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn find(&self, ns: Ns, key: &str, hash: u64) -> Option<u32> {
         let slots = &self.slots;
         self.table
@@ -61,7 +62,7 @@ impl MemoryTier {
 
     /// Checks the namespace and key, reclaims a little expired work, and finds
     /// the slot for `key`, fresh or stale; a gone entry found here is removed.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lookup(&mut self, ns: Ns, key: &str, now: u64) -> Result<(u64, Option<u32>)> {
         self.namespaces.check(ns)?;
         let hash = self.hash(ns, key);
@@ -101,7 +102,7 @@ impl MemoryTier {
     }
 
     /// The value of a live slot, decompressed when needed.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn value_of(&self, slot: u32) -> Result<Cow<'_, [u8]>> {
         let entry = self
             .entry(slot)
@@ -130,7 +131,7 @@ impl MemoryTier {
     }
 
     /// Records a read of a live slot: promotion and the idle clock.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn touch_slot(&mut self, slot: u32, now: u64) {
         self.policy.access(slot);
         // Only idle expiry reads `last_access`; leave the cold part alone otherwise.
