@@ -14,8 +14,25 @@ import { tieredArguments, TIERED_OPTIONS } from './tiered-options.js';
 import { makeDecorators } from './decorators.js';
 import { didYouMean } from './did-you-mean.js';
 
+// Options of the memory driver (js/held-values.js): how objects are kept.
+const HELD_OPTIONS = ['clone', 'sizeOf'];
+
+function heldOptions(options, tiered) {
+  const { clone, sizeOf } = options;
+  if (clone !== undefined && typeof clone !== 'boolean') {
+    throw new EdgeCacheError('INVALID_OPTION', 'invalid option `clone`: expected a boolean');
+  }
+  if (sizeOf !== undefined && typeof sizeOf !== 'function') {
+    throw new EdgeCacheError('INVALID_OPTION', 'invalid option `sizeOf`: expected a function');
+  }
+  if (tiered && (clone !== undefined || sizeOf !== undefined)) {
+    throw new EdgeCacheError('INVALID_OPTION', 'options `clone` and `sizeOf` are for a memory-only cache');
+  }
+  return { clone, sizeOf };
+}
+
 // Options handled here; every other name goes to the wasm core, which refuses unknown ones.
-const JS_OPTIONS = new Set(['namespace', ...TIERED_OPTIONS]);
+const JS_OPTIONS = new Set(['namespace', ...TIERED_OPTIONS, ...HELD_OPTIONS]);
 // The core's option names (src/bindings/js_options.rs), only to suggest one for a typo:
 // the core stays the judge of what it accepts.
 const CORE_OPTIONS = [
@@ -45,6 +62,8 @@ export function makeApi(glue) {
    * maxTagsPerEntry, defaultTtl, defaultIdle (ms or '5m'; null = never),
    * policy ('lru' | 'lfu' | 'fifo' | 's3-fifo'), compressionThreshold,
    * compressionLevel, namespace (the default namespace of the returned view),
+   * clone (false: objects kept by reference, not copied) and sizeOf (their
+   * weight in bytes; memory-only caches),
    * now (a function returning epoch ms, for tests). Throws EdgeCacheError
    * (INVALID_OPTION) for unknown names, wrong types and out-of-range values.
    */
@@ -73,8 +92,9 @@ export function makeApi(glue) {
       // The driver is chosen once: with a backend, the tiered cache (L1 here,
       // L2 the adapter's service); without, the memory tier alone.
       const tiered = tieredArguments(options, (err) => core?.reportWaitUntil(err));
+      const held = heldOptions(options, tiered !== undefined);
       driver = tiered === undefined
-        ? new MemoryDriver(new WasmCache(coreOptions))
+        ? new MemoryDriver(new WasmCache(coreOptions), held)
         : new TieredDriver(new WasmTieredCache(coreOptions, tiered.options, tiered.adapter, tiered.waitUntil));
       if (namespace !== '') driver.namespace(checkNamespaceName(namespace, driver.limits));
     } catch (err) {

@@ -70,6 +70,19 @@ function parseCounter(bytes) {
   return counterResult(BigInt(text));
 }
 
+/**
+ * A copy of an object value through the lossless codec (primitives as they
+ * are); a value the codec cannot carry is returned as is.
+ */
+export function copyValue(value) {
+  if (typeof value !== 'object' || value === null) return value;
+  try {
+    return decodeValue(encodeValue(value));
+  } catch {
+    return value;
+  }
+}
+
 /** A counter as a number when exact, else as a BigInt. */
 export function counterResult(big) {
   const n = Number(big);

@@ -15,7 +15,7 @@
 //   undefined for the cache default, null for "never expires".
 
 import {
-  checkDelta, checkKey, checkKeys, checkNamespaceName, checkPattern, checkTags, checkWriteOptions, counterResult,
+  checkDelta, checkKey, checkKeys, checkNamespaceName, checkPattern, checkTags, checkWriteOptions, copyValue, counterResult,
   entriesOf, toEdgeCacheError,
 } from './cache-support.js';
 import { EdgeCacheError } from './errors.js';
@@ -94,6 +94,7 @@ export class CacheCore {
 
 // Codes of a set refused for its value or options: the key's older entry is dropped.
 const REFUSED_WRITES = new Set(['VALUE_TOO_LARGE', 'INVALID_TTL', 'UNSUPPORTED_VALUE']);
+const sameValue = (value) => value;
 
 // The exception fn throws (fn is expected to throw).
 function catchSync(fn) {
@@ -217,6 +218,7 @@ export class Cache {
       durationMs: core.durationMs,
       limits: core.limits,
       reportWaitUntil: core.reportWaitUntil,
+      copy: core.driver?.clone === false ? sameValue : copyValue,
     }, key, loader, options);
   }
 

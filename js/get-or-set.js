@@ -173,7 +173,8 @@ function errorRecord(err) {
 
 /**
  * @param cache the Cache (namespace view) to read and write
- * @param {{ flights, flightKey: string, durationMs, reportWaitUntil }} ctx shared single-flight state
+ * @param {{ flights, flightKey: string, durationMs, reportWaitUntil, copy }} ctx shared single-flight
+ *   state and the copy a joining caller gets
  * @param {string} key
  * @param {() => unknown} loader
  * @param options see OPTIONS above and the README
@@ -206,7 +207,11 @@ export async function getOrSet(cache, ctx, key, loader, options) {
     const failed = await errors.getAllowingStale(key, 0);
     if (failed !== undefined) throw rebuildError(failed.value);
   }
-  return ctx.flights.run(ctx.flightKey, load);
+  // A caller joining a flight gets its own copy: callers never share one
+  // mutable object (unless the cache keeps objects by reference).
+  const joined = ctx.flights.inFlight(ctx.flightKey);
+  const value = await ctx.flights.run(ctx.flightKey, load);
+  return joined ? ctx.copy(value) : value;
 }
 
 // One flight: call the loader, store its value, fall back to stale on failure.

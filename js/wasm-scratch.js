@@ -1,80 +1,83 @@
 // The fast lane into a memory-only WasmCache (src/bindings/js_scratch.rs is
-// the other half). Keys and values cross through two scratch areas in wasm
-// memory that this side reads and writes in place: no typed array, no
-// malloc/free and no copy made by the wasm-bindgen glue per call.
+// the other half, and its module doc the protocol). Keys, and the bytes of
+// values the core keeps, cross through two scratch areas in wasm memory that
+// this side reads and writes in place: no typed array, no malloc/free and no
+// copy made by the wasm-bindgen glue per call. Values JS keeps by slot do not
+// cross at all (js/drivers/memory.js holds them).
 //
-// - input area: keys (UTF-8) are written at its start, a set's value right
-//   after the key; for getMany one u32 LE length per key, then the keys.
-// - output area: an answer (a value, or a packed getMany) is read at its
-//   start, synchronously, before the next call into wasm.
+// - input area: keys (UTF-8) are written at its start, a bytes write's value
+//   right after the key; for getMany one u32 LE length per key, then the keys.
+// - output area: an answer's bytes are read at its start, synchronously,
+//   before the next call into wasm.
 // - both areas move only when they grow; a memory.grow detaches the old
-//   ArrayBuffer (byteLength 0), so the view is re-made after any call that
+//   ArrayBuffer (byteLength 0), so the views are re-made after any call that
 //   may have grown memory.
 
-import { decodeStoredAt, encodeStored } from './cache-support.js';
-import { CODEC_VERSION, T_TOP_UTF8 } from './value-format.js';
+import { decodeStoredAt } from './cache-support.js';
 
 const utf8 = new TextEncoder();
-const wellFormed = typeof String.prototype.isWellFormed === 'function' ? (s) => s.isWellFormed() : () => false;
 const MISSING = 0xffffffff;
 const MIN_INPUT = 1024;
 const SHORT_KEY = 64; // longer keys go straight to encodeInto
-const LONG_STRING = 1 << 14; // longer string values are encoded to their exact size first
 const RELEASE_ABOVE = 1 << 20; // hand a larger output area back after reading it
 
+const HELD = 0x80000000;
+
 export class WasmScratch {
-  /** `wasm`: a WasmCache (it has `getInto`). */
+  /** `wasm`: a WasmCache (it has `readSlot`). */
   constructor(wasm) {
     this.wasm = wasm;
     this.memory = wasm.wasmMemory();
     this.mem = new Uint8Array(this.memory.buffer);
+    this.words = new Uint32Array(this.memory.buffer);
+    this.info = wasm.heldInfo() >>> 2; // index of the info block in `words`
     this.inPtr = 0;
     this.inCap = 0;
     this.outPtr = 0;
     this.outCap = 0;
   }
 
-  /** The stored value of `key` (decoded), or undefined; `peek` skips promotion and stats. */
-  get(ns, key, peek) {
+  /** `get` (`peek`: without promotion or stats): -1, a held slot, or <= -2 (bytes: see bytesValue). */
+  read(ns, key, peek) {
     const n = this.#putKey(key);
-    const len = peek ? this.wasm.peekInto(ns, n, Date.now()) : this.wasm.getInto(ns, n, Date.now());
-    if (len < 0) return undefined;
+    return this.#checked(this.wasm.readSlot(ns, n, peek, Date.now()));
+  }
+
+  /** `getAllowingStale`, answered like read; then `lastStale()` tells the freshness. */
+  readStale(ns, key, maxStale) {
+    const n = this.#putKey(key);
+    return this.#checked(this.wasm.staleSlot(ns, n, maxStale, Date.now()));
+  }
+
+  lastStale() {
+    return this.#words()[this.info + 2] === 1;
+  }
+
+  /** The value of a bytes answer `r` (<= -2) of read/readStale. */
+  bytesValue(r) {
+    const len = -r - 2;
     this.#answer(len);
     const value = decodeStoredAt(this.#view(), this.outPtr, len);
     if (len > RELEASE_ABOVE) this.#release();
     return value;
   }
 
-  /** Stores the encoded `bytes` under `key`. */
-  set(ns, key, bytes, o) {
-    const room = key.length * 3 + bytes.length;
-    if (room > this.inCap) this.#grow(room);
-    const n = this.#writeUtf8(key, 0);
-    this.#view().set(bytes, this.inPtr + n);
-    return this.wasm.setFrom(ns, n, bytes.length, o.ttl, o.idle, o.tags, o.stale, Date.now());
-  }
-
   /**
-   * Stores the string `value` under `key`, encoded in place exactly as
-   * encodeStored encodes a string (version, top-level UTF-8 tag, UTF-8): no
-   * intermediate buffer, no copy. A string with a lone surrogate takes the
-   * general path (the codec keeps it as UTF-16), and so does a long one (the
-   * input area would have to grow to 3 bytes per UTF-16 unit, and it stays).
+   * set (`kind` 0), add (1) or replace (2): a held value weighing `charge`
+   * bytes, or (`bytes` given, `charge` -1) encoded bytes the core keeps. The
+   * slot written, or -1 if a conditional write did not store.
    */
-  setString(ns, key, value, o) {
-    if (value.length > LONG_STRING || !wellFormed(value)) return this.set(ns, key, encodeStored(value), o);
-    const room = key.length * 3 + 2 + value.length * 3;
+  write(kind, ns, key, bytes, charge, o) {
+    const size = bytes === null ? 0 : bytes.length;
+    const room = key.length * 3 + size;
     if (room > this.inCap) this.#grow(room);
     const n = this.#writeUtf8(key, 0);
-    const mem = this.mem; // #writeUtf8 re-made it if needed
-    mem[this.inPtr + n] = CODEC_VERSION;
-    mem[this.inPtr + n + 1] = T_TOP_UTF8;
-    const length = 2 + this.#writeUtf8(value, n + 2);
-    return this.wasm.setFrom(ns, n, length, o.ttl, o.idle, o.tags, o.stale, Date.now());
+    if (bytes !== null) this.#view().set(bytes, this.inPtr + n);
+    return this.#checked(this.wasm.writeSlot(kind, ns, n, size, charge, o.ttl, o.idle, o.tags, o.stale, Date.now()));
   }
 
-  /** Decoded values (undefined for misses) in the order of `keys`, an array of strings. */
-  getMany(ns, keys) {
+  /** Values (undefined for misses) in the order of `keys`; `held(slot)` answers a held slot. */
+  getMany(ns, keys, held) {
     const count = keys.length;
     let room = count * 4;
     for (let i = 0; i < count; i++) room += keys[i].length * 3;
@@ -90,26 +93,48 @@ export class WasmScratch {
       mem[p + 3] = n >>> 24;
       at += n;
     }
-    const total = this.wasm.getManyInto(ns, count, at, Date.now());
+    const total = this.#checked(this.wasm.getManySlots(ns, count, at, Date.now()));
     this.#answer(total);
     const out = new Array(count);
     let value = this.outPtr + count * 4;
     for (let i = 0; i < count; i++) {
       const mem = this.#view(); // decoding never calls into wasm, but stay safe
       const p = this.outPtr + i * 4;
-      const len = (mem[p] | (mem[p + 1] << 8) | (mem[p + 2] << 16) | (mem[p + 3] << 24)) >>> 0;
-      if (len === MISSING) {
+      const word = (mem[p] | (mem[p + 1] << 8) | (mem[p + 2] << 16) | (mem[p + 3] << 24)) >>> 0;
+      if (word === MISSING) {
         out[i] = undefined;
+      } else if (word >= HELD) {
+        out[i] = held(word - HELD);
       } else {
-        out[i] = decodeStoredAt(mem, value, len);
-        value += len;
+        out[i] = decodeStoredAt(mem, value, word);
+        value += word;
       }
     }
     if (total > RELEASE_ABOVE) this.#release();
     return out;
   }
 
+  /**
+   * Drops (sets to undefined) the entries of `values` at the slots the last
+   * call listed as dropped; true if there were any.
+   */
+  dropInto(values) {
+    const words = this.#words();
+    const count = words[this.info];
+    if (count === 0) return false;
+    const at = words[this.info + 1] >>> 2;
+    for (let i = 0; i < count; i++) values[words[at + i]] = undefined;
+    words[this.info] = 0; // read: the core forgets the list at its next call
+    return true;
+  }
+
   // ---------------------------------------------------------------- internals
+  // A slot export's answer; NaN means it failed and left its error.
+  #checked(answer) {
+    if (answer !== answer) throw this.wasm.takeError();
+    return answer;
+  }
+
   // The key alone in the input area; returns its UTF-8 length.
   #putKey(key) {
     const room = key.length * 3;
@@ -154,6 +179,12 @@ export class WasmScratch {
   #release() {
     this.wasm.releaseOutput();
     this.outCap = 0;
+  }
+
+  #words() {
+    let words = this.words;
+    if (words.length === 0) words = this.words = new Uint32Array(this.memory.buffer);
+    return words;
   }
 
   // The view of wasm memory, re-made when a memory.grow detached it.

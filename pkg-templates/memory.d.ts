@@ -50,6 +50,13 @@ export interface CacheOptions {
   namespace?: string;
   /** Epoch milliseconds (for tests); Date.now by default. */
   now?: () => number;
+  /**
+   * false: objects are kept by reference, not copied (get returns the stored
+   * object itself: a mutation changes the cached value). Memory-only caches.
+   */
+  clone?: boolean;
+  /** With clone: false, an object's weight in bytes (default: an estimate). */
+  sizeOf?: (value: unknown) => number;
 
   // ---- with a backend (L2): tiered caching ----
   // Only through 'edgecache/tiered': the default 'edgecache' build holds the

@@ -70,13 +70,14 @@ wasm_opt_features() {
 ' "$1"
 }
 
-# build_module FEATURE NAME [RUSTC_FLAGS [OPT_LEVEL]]: cargo (feature FEATURE,
-# extra rustc flags and opt-level for this module only) -> wasm-bindgen --target web -> wasm-opt -Oz,
-# leaving $MODULES/NAME.js and $MODULES/NAME_bg.wasm. Skipped while those are
-# newer than every input: the builds share cargo's output file, so cargo would
-# otherwise recompile the crate at each feature switch.
+# build_module FEATURE NAME [RUSTC_FLAGS [OPT_LEVEL [CARGO_FLAGS]]]: cargo (feature
+# FEATURE, extra rustc flags, opt-level and cargo flags for this module only) ->
+# wasm-bindgen --target web -> wasm-opt -Oz, leaving $MODULES/NAME.js and
+# $MODULES/NAME_bg.wasm. Skipped while those are newer than every input: the
+# builds share cargo's output file, so cargo would otherwise recompile the crate
+# at each feature switch.
 build_module() {
-  local feature="$1" name="$2" flags="${3:-}" opt="${4:-}"
+  local feature="$1" name="$2" flags="${3:-}" opt="${4:-}" cargo_flags="${5:-}"
   local wasm="$MODULES/${name}_bg.wasm"
   if [ -f "$wasm" ] && [ -f "$MODULES/$name.js" ] && [ -f "$MODULES/$name.d.ts" ] && [ -z "${EDGECACHE_REBUILD:-}" ] \
     && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh -newer "$wasm" -type f -print -quit)" ]; then
@@ -84,7 +85,7 @@ build_module() {
   fi
   # shellcheck disable=SC2086
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS $flags" \
-    env ${opt:+CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt} cargo build --release --target wasm32-unknown-unknown --features "$feature"
+    env ${opt:+CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt} cargo build --release --target wasm32-unknown-unknown $cargo_flags --features "$feature"
   local stage="$STAGE/$name"
   mkdir -p "$stage"
   "$WASM_BINDGEN" --target web --remove-name-section --remove-producers-section \
@@ -101,8 +102,9 @@ build_module() {
   mv "$stage/${name}_bg.opt.wasm" "$wasm"
 }
 
-# The default entry ('edgecache'): the memory tier only, kept small.
-build_module js edgecache
+# The default entry ('edgecache'): the memory tier only, kept small (no L1
+# deflate: JS holds its values, see the `l1-deflate` feature in Cargo.toml).
+build_module js edgecache "" "" --no-default-features
 # 'edgecache/tiered': the same API plus backends (L2, sealing).
 build_module js-tiered edgecache_tiered
 # 'edgecache/semantic': the memory tier plus the vector index. Only this module

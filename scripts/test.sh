@@ -16,8 +16,9 @@ cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
 cargo clippy --all-targets -- -D warnings
 
-step "cargo clippy (wasm32, features js, js-tiered and js-semantic with SIMD; wasm32-wasip2, feature component)"
+step "cargo clippy (wasm32, features js (as the npm build: no l1-deflate), js-tiered and js-semantic with SIMD; wasm32-wasip2, feature component)"
 cargo clippy --target wasm32-unknown-unknown --features js -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --no-default-features --features js -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --features js-tiered -- -D warnings
 # The semantic build's SIMD kernels exist only with simd128 (as scripts/build.sh builds it).
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128" \

@@ -21,14 +21,6 @@ const keys = Array.from({ length: N }, (_, i) => `user:${i}:profile`);
 const value100 = new Uint8Array(100).fill(7);
 
 const raw = new WasmCache({ maxEntries: 100_000, compressionThreshold: 1 << 30 });
-for (const k of keys) raw.set(0, k, value100, undefined, undefined, undefined);
-
-console.log('-- single calls (raw WasmCache)');
-bench('has (key string in, bool out)', N, () => { for (const k of keys) raw.has(0, k); });
-bench('set 100 B (key + value copied in)', N, () => { for (const k of keys) raw.set(0, k, value100, undefined, undefined, undefined); });
-bench('set 100 B with ttl "5m" and one tag', N, () => { for (const k of keys) raw.set(0, k, value100, '5m', undefined, ['t']); });
-
-console.log('-- the scratch lane (js/wasm-scratch.js: keys and answers in place in wasm memory)');
 const memory = raw.wasmMemory();
 let mem = new Uint8Array(memory.buffer);
 const inPtr = raw.inputArea(4096);
@@ -37,27 +29,39 @@ function putKey(k) {
   for (let i = 0; i < k.length; i++) mem[inPtr + i] = k.charCodeAt(i);
   return k.length;
 }
-bench('hasFrom-like: getInto, length only (no read)', N, () => { for (const k of keys) raw.getInto(0, putKey(k), Date.now()); });
-bench('getInto + subarray view of the answer', N, () => {
+// A write of 100 bytes the core keeps (key and value written in place).
+function rawSet(k, ttl, tags) {
+  const n = putKey(k);
+  mem.set(value100, inPtr + n);
+  raw.writeSlot(0, 0, n, 100, -1, ttl, undefined, tags, undefined, Date.now());
+}
+for (const k of keys) rawSet(k);
+
+console.log('-- single calls (raw WasmCache)');
+bench('has (key string in, bool out)', N, () => { for (const k of keys) raw.has(0, k); });
+bench('writeSlot 100 B (key + value written in place)', N, () => { for (const k of keys) rawSet(k); });
+bench('writeSlot 100 B with ttl "5m" and one tag', N, () => { for (const k of keys) rawSet(k, '5m', ['t']); });
+bench('writeSlot of a value JS holds (key only)', N, () => {
+  for (const k of keys) raw.writeSlot(0, 0, putKey(k), 0, 216, undefined, undefined, undefined, undefined, Date.now());
+});
+
+console.log('-- the scratch lane (js/wasm-scratch.js: keys and answers in place in wasm memory)');
+bench('readSlot (held values answer with their slot)', N, () => {
+  for (const k of keys) raw.readSlot(0, putKey(k), false, Date.now());
+});
+bench('readSlot + subarray view of a bytes answer', N, () => {
   for (const k of keys) {
-    const len = raw.getInto(0, putKey(k), Date.now());
+    const r = raw.readSlot(0, putKey(k), false, Date.now());
     const out = raw.outputArea();
     if (mem.byteLength === 0) mem = new Uint8Array(memory.buffer);
-    mem.subarray(out, out + len);
-  }
-});
-bench('setFrom 100 B (key + value written in place)', N, () => {
-  for (const k of keys) {
-    const n = putKey(k);
-    mem.set(value100, inPtr + n);
-    raw.setFrom(0, n, 100, undefined, undefined, undefined, undefined, Date.now());
+    mem.subarray(out, out - r - 2);
   }
 });
 
 console.log('-- batches of 100 keys, per key');
 const batches = [];
 for (let i = 0; i < N; i += 100) batches.push(keys.slice(i, i + 100));
-bench('getManyInto (keys and the packed answer in place)', N, () => {
+bench('getManySlots (keys and the packed answer in place)', N, () => {
   for (const b of batches) {
     let at = b.length * 4;
     const dv = new DataView(memory.buffer);
@@ -66,13 +70,16 @@ bench('getManyInto (keys and the packed answer in place)', N, () => {
       for (let j = 0; j < b[i].length; j++) dv.setUint8(inPtr + at + j, b[i].charCodeAt(j));
       at += b[i].length;
     }
-    raw.getManyInto(0, b.length, at, Date.now());
+    raw.getManySlots(0, b.length, at, Date.now());
   }
 });
 const lengths = new Uint32Array(100).fill(100);
 const packed = new Uint8Array(100 * 100).fill(7);
-bench('setMany packed (one buffer + lengths)', N, () => { for (const b of batches) raw.setMany(0, b, packed, lengths, undefined, undefined, undefined); });
-bench('100 separate set calls', N, () => { for (const b of batches) for (const k of b) raw.set(0, k, value100, undefined, undefined, undefined); });
+const bytesCharge = new Float64Array(100).fill(-1);
+bench('setManySlots packed (one buffer + lengths)', N, () => {
+  for (const b of batches) raw.setManySlots(0, b, packed, lengths, bytesCharge, undefined, undefined, undefined, undefined);
+});
+bench('100 separate writeSlot calls', N, () => { for (const b of batches) for (const k of b) rawSet(k); });
 
 console.log('-- the JS API (codec + async) for comparison');
 const cache = createCache({ maxEntries: 100_000 });

@@ -22,8 +22,8 @@ export async function edgecacheModules() {
   const api = await import('../../pkg/entry/node.js');
   const glue = await import('../../pkg/edgecache.js');
   const support = await import('../../pkg/cache-support.js');
-  const scratch = await import('../../pkg/wasm-scratch.js');
-  return { api, glue, support, scratch };
+  const driver = await import('../../pkg/drivers/memory.js');
+  return { api, glue, support, driver };
 }
 
 // Our options: bounded by entries only (the byte budget far above what the
@@ -44,7 +44,7 @@ function ourOptions(capacity, compress = true) {
  * - isAsync: the expressions contain `await`;
  * - ours: numerator of the ratios.
  */
-export function entrants({ api, glue, support, scratch }) {
+export function entrants({ api, glue, driver }) {
   const peers = [
     {
       name: 'Map',
@@ -103,11 +103,11 @@ export function entrants({ api, glue, support, scratch }) {
     },
     {
       name: 'edgecache core',
-      note: 'the sync fast lane under the API (js/wasm-scratch.js over WasmCache): the same wasm calls and value decoding, values encoded beforehand, no Promise',
+      note: 'the sync memory driver under the API (js/drivers/memory.js over WasmCache): the same wasm calls, handle table and copies, no Promise',
       core: true,
-      make: (cap) => new scratch.WasmScratch(new glue.WasmCache(ourOptions(cap))),
-      prepare: (v) => support.encodeStored(v),
-      get: 'c.get(0, k, false)',
+      make: (cap) => new driver.MemoryDriver(new glue.WasmCache(ourOptions(cap))),
+      prepare: (v) => v,
+      get: 'c.get(0, k)',
       set: 'c.set(0, k, v, {})',
       getMany: 'out = c.getMany(0, batch);',
     },

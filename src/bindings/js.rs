@@ -15,7 +15,7 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::bindings::js_args::{
-    as_function, as_strs, required_ttl, stale_arg, take_queued, ttl_arg, unpack_values,
+    as_function, as_strs, required_ttl, stale_arg, take_queued, ttl_arg,
 };
 use crate::bindings::js_clock::read_now;
 use crate::bindings::js_error::{JsResult, into_js, js, to_js};
@@ -23,7 +23,7 @@ use crate::bindings::js_options::{limits_object, read_options};
 use crate::bindings::js_scratch::Scratch;
 use crate::clock::ManualClock;
 use crate::error::{CacheError, Result};
-use crate::memory::{Freshness, MemoryTier, Ns, Remaining, RemovalCause, SetOptions};
+use crate::memory::{MemoryTier, Ns, Remaining, RemovalCause, SetOptions};
 
 /// A removal waiting for delivery: namespace id, key, cause.
 type Queued = (u32, String, RemovalCause);
@@ -47,8 +47,11 @@ impl WasmCache {
     pub fn new(options: JsValue) -> JsResult<WasmCache> {
         let host = js(read_options(&options))?;
         let clock = ManualClock::new(0);
+        let mut tier = js(MemoryTier::new(host.config, Box::new(clock.clone())))?;
+        // JS holds immutable values by slot (js_scratch.rs): list what it must drop.
+        tier.track_held();
         let cache = WasmCache {
-            tier: RefCell::new(js(MemoryTier::new(host.config, Box::new(clock.clone())))?),
+            tier: RefCell::new(tier),
             clock,
             now: host.now,
             removals: Rc::new(RefCell::new(Vec::new())),
@@ -70,73 +73,8 @@ impl WasmCache {
         self.call(|t| t.namespace(name).map(Ns::id))
     }
 
-    /// `get` that also returns an entry less than `max_stale` (ms or "5m")
-    /// past its freshness, inside the stale window it was stored with:
-    /// `undefined`, or one freshness byte (0 fresh, 1 stale) then the value.
-    #[wasm_bindgen(js_name = getAllowingStale)]
-    pub fn get_allowing_stale(
-        &self,
-        ns: u32,
-        key: &str,
-        max_stale: JsValue,
-    ) -> JsResult<Option<Vec<u8>>> {
-        let max_stale_ms = js(stale_arg(&max_stale))?.unwrap_or(0);
-        self.call(|t| {
-            Ok(t.get_allowing_stale(Ns(ns), key, max_stale_ms)?
-                .map(|(value, freshness)| pack_freshness(&value, freshness)))
-        })
-    }
-
     pub fn has(&self, ns: u32, key: &str) -> JsResult<bool> {
         self.call(|t| t.has(Ns(ns), key))
-    }
-
-    /// Stores `value`. `ttl`/`idle`: undefined (default), null (never), ms or "5m".
-    /// `stale`: how long the entry stays readable through `getAllowingStale`
-    /// after it stops being fresh (undefined, null or 0: not at all).
-    #[allow(clippy::too_many_arguments)]
-    pub fn set(
-        &self,
-        ns: u32,
-        key: &str,
-        value: &[u8],
-        ttl: JsValue,
-        idle: JsValue,
-        tags: Option<Vec<String>>,
-        stale: JsValue,
-    ) -> JsResult<()> {
-        self.write(Write::Set, ns, key, value, [ttl, idle, stale], tags)
-            .map(drop)
-    }
-
-    /// Stores only if absent; true if stored.
-    #[allow(clippy::too_many_arguments)]
-    pub fn add(
-        &self,
-        ns: u32,
-        key: &str,
-        value: &[u8],
-        ttl: JsValue,
-        idle: JsValue,
-        tags: Option<Vec<String>>,
-        stale: JsValue,
-    ) -> JsResult<bool> {
-        self.write(Write::Add, ns, key, value, [ttl, idle, stale], tags)
-    }
-
-    /// Stores only if present; true if stored.
-    #[allow(clippy::too_many_arguments)]
-    pub fn replace(
-        &self,
-        ns: u32,
-        key: &str,
-        value: &[u8],
-        ttl: JsValue,
-        idle: JsValue,
-        tags: Option<Vec<String>>,
-        stale: JsValue,
-    ) -> JsResult<bool> {
-        self.write(Write::Replace, ns, key, value, [ttl, idle, stale], tags)
     }
 
     pub fn delete(&self, ns: u32, key: &str) -> JsResult<bool> {
@@ -175,28 +113,6 @@ impl WasmCache {
 
     pub fn decr(&self, ns: u32, key: &str, delta: i64) -> JsResult<i64> {
         self.call(|t| t.decr(Ns(ns), key, delta))
-    }
-
-    /// Stores every key with its value, sliced from `data` by `lengths`; all
-    /// are validated before any is stored.
-    #[wasm_bindgen(js_name = setMany)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn set_many(
-        &self,
-        ns: u32,
-        keys: Vec<String>,
-        data: &[u8],
-        lengths: &[u32],
-        ttl: JsValue,
-        idle: JsValue,
-        tags: Option<Vec<String>>,
-        stale: JsValue,
-    ) -> JsResult<()> {
-        let items = js(unpack_values(&keys, data, lengths))?;
-        let tags = tags.unwrap_or_default();
-        let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
-        self.call(|t| t.set_many(Ns(ns), &items, &opts))
     }
 
     /// How many of `keys` were removed.
@@ -309,37 +225,7 @@ impl WasmCache {
     }
 }
 
-/// Which of the three single-entry writes a call is.
-#[derive(Clone, Copy)]
-enum Write {
-    Set,
-    Add,
-    Replace,
-}
-
 impl WasmCache {
-    /// `set`, `add` and `replace` in one body, so the argument handling is
-    /// not repeated in each export; true if stored (always for `set`).
-    #[inline(never)]
-    fn write(
-        &self,
-        kind: Write,
-        ns: u32,
-        key: &str,
-        value: &[u8],
-        [ttl, idle, stale]: [JsValue; 3],
-        tags: Option<Vec<String>>,
-    ) -> JsResult<bool> {
-        let tags = tags.unwrap_or_default();
-        let tags = as_strs(&tags);
-        let opts = js(write_options(&ttl, &idle, &tags, &stale))?;
-        self.call(|t| match kind {
-            Write::Set => t.set(Ns(ns), key, value, &opts).map(|()| true),
-            Write::Add => t.add(Ns(ns), key, value, &opts),
-            Write::Replace => t.replace(Ns(ns), key, value, &opts),
-        })
-    }
-
     /// Reads the host clock (user JS may run here, so no borrow is held) and
     /// hands the time to the core.
     fn tick(&self) -> JsResult<()> {
@@ -361,7 +247,10 @@ impl WasmCache {
     /// The clock, then the core call under the borrow; removals stay queued.
     #[inline(always)]
     pub(crate) fn run<T>(&self, f: impl FnOnce(&mut MemoryTier) -> Result<T>) -> JsResult<T> {
-        let result = f(&mut *self.enter()?);
+        let mut tier = self.enter()?;
+        self.scratch.sync_dropped(&mut tier);
+        let result = f(&mut tier);
+        self.scratch.publish_dropped(&tier);
         js(result)
     }
 
@@ -369,6 +258,11 @@ impl WasmCache {
     #[inline(never)]
     fn enter(&self) -> JsResult<RefMut<'_, MemoryTier>> {
         self.tick()?;
+        self.tier_mut()
+    }
+
+    /// The tier, borrowed for one core call.
+    fn tier_mut(&self) -> JsResult<RefMut<'_, MemoryTier>> {
         self.tier.try_borrow_mut().map_err(|_| {
             // Unreachable by construction (no JS runs during a borrow), but a
             // panic would kill the whole isolate, so it is an error instead.
@@ -389,18 +283,13 @@ impl WasmCache {
         result
     }
 
-    /// Whether a call left removals for a listener.
-    pub(crate) fn removals_pending(&self) -> bool {
-        self.removals.try_borrow().is_ok_and(|q| !q.is_empty())
-    }
-
     /// Whether time comes from a user `now` function (user JS) rather than `Date.now`.
     pub(crate) fn has_host_clock(&self) -> bool {
         self.now.is_some()
     }
 
     /// Hands queued removals to the JS listener, after the borrow is released.
-    fn deliver_removals(&self) {
+    pub(crate) fn deliver_removals(&self) {
         let Some((queued, listener)) = take_queued(&self.removals, &self.listener) else {
             return;
         };
@@ -430,14 +319,6 @@ pub(crate) fn write_options<'a>(
         tags,
         stale_ms: stale_arg(stale)?,
     })
-}
-
-/// One freshness byte (0 fresh, 1 stale), then the value: one copy out.
-fn pack_freshness(value: &[u8], freshness: Freshness) -> Vec<u8> {
-    let mut out = Vec::with_capacity(value.len().saturating_add(1));
-    out.push(u8::from(freshness == Freshness::Stale));
-    out.extend_from_slice(value);
-    out
 }
 
 /// A count as a JS number (exact below 2^53, which any count here is).
@@ -484,11 +365,5 @@ mod tests {
             [2, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, b'a', b'b']
         );
         assert!(pack_values(&[]).unwrap().is_empty());
-    }
-
-    #[test]
-    fn freshness_byte_leads_the_value() {
-        assert_eq!(pack_freshness(b"ab", Freshness::Fresh), [0, b'a', b'b']);
-        assert_eq!(pack_freshness(b"", Freshness::Stale), [1]);
     }
 }

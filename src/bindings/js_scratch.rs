@@ -1,43 +1,63 @@
-//! The fast lane of `WasmCache`: keys and values cross through two scratch
-//! areas in wasm memory that JS reads and writes in place, instead of
-//! wasm-bindgen allocating, copying and freeing once per argument and result
-//! (about 1 µs of a 1.2 µs `get`). js/wasm-scratch.js is the other half.
+//! The fast lane of `WasmCache`: keys (and values the core keeps) cross
+//! through two scratch areas in wasm memory that JS reads and writes in
+//! place, instead of wasm-bindgen allocating, copying and freeing once per
+//! argument and result. js/wasm-scratch.js is the other half.
+//!
+//! Immutable JS values never cross at all: JS keeps them in an array by slot
+//! (convention 12; `src/memory/held.rs` is the core's half). A read answers
+//! with a number: `-1` a miss, `>= 0` the slot of a value JS holds, `<= -2`
+//! the length (`-answer - 2`) of bytes the core keeps, now at the start of the
+//! output area. A held write passes the value's charge in bytes and gets its
+//! slot back. These exports answer NaN on an error, which `takeError()`
+//! then returns.
 //!
 //! Protocol:
 //! - input: `inputArea(bytes)` makes room and returns its address; JS writes a
-//!   UTF-8 key there (for `setFrom`, the value right after it; for
-//!   `getManyInto`, one u32 LE length per key, then the keys back to back) and
-//!   passes the byte counts. The area moves only when JS asks for more room.
-//! - output: `getInto`/`getManyInto` write their answer at the start of the
-//!   output area and return its length. The area moves only when an answer
-//!   needs more room than it has, so JS asks `outputArea()` for the address
-//!   again whenever an answer is longer than the room it last saw.
-//! - JS reads an answer before its next call into wasm. A removal listener
-//!   runs after the core call and may call back in; the answer is saved
-//!   around it and written back last.
+//!   UTF-8 key there (for a bytes write, the value right after it; for
+//!   `getManySlots`, one u32 LE length per key, then the keys back to back)
+//!   and passes the byte counts. The area moves only when JS asks for more.
+//! - output: the area moves only when an answer needs more room than it has,
+//!   so JS asks `outputArea()` for the address again whenever an answer is
+//!   longer than the room it last saw. JS reads an answer before its next
+//!   call into wasm.
+//! - dropped slots: after every call the info block (`heldInfo()`, four u32)
+//!   holds the count and address of the slots whose held values JS must drop;
+//!   JS drops them and zeroes the count (the core forgets the list at its next
+//!   call), and only then stores the value of a held write at its slot. Word
+//!   2 is the freshness of the last `staleSlot` answer (0 fresh, 1 stale).
+//! - removals: the slot exports leave them queued; JS calls
+//!   `deliverRemovals()` once it has stored or read what the call answered,
+//!   so a listener that calls back in never sees a half-done call.
 
 use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 
 use crate::bindings::js::WasmCache;
-use crate::bindings::js_args::as_strs;
+use crate::bindings::js_args::{as_strs, stale_arg, unpack_values};
 use crate::bindings::js_error::{JsResult, js};
 use crate::error::{CacheError, Result};
-use crate::memory::{MAX_BATCH, Ns};
+use crate::memory::{Found, MAX_BATCH, MemoryTier, Ns, Value, WriteKind};
 
-/// A miss in the packed `getManyInto` answer.
+/// A miss in the packed `getManySlots` answer.
 const MISSING: u32 = u32::MAX;
+/// Marks a held value's slot in the packed `getManySlots` answer.
+const HELD: u32 = 1 << 31;
 /// Beyond this an output area goes back to nothing when JS says it is done
 /// with a large answer (`releaseOutput`): wasm memory never shrinks, but the
 /// allocator can reuse what is freed.
 const KEEP_OUTPUT_BYTES: usize = 1 << 20;
 
-/// The two areas of one cache, and the time JS passed with the call.
+/// The two areas of one cache, the info block, and the time JS passed with
+/// the call.
 #[derive(Default)]
 pub(crate) struct Scratch {
     input: RefCell<Vec<u8>>,
     output: RefCell<Vec<u8>>,
+    /// Dropped-slot count, their address, the last freshness, spare.
+    info: Box<[Cell<u32>; 4]>,
+    /// The error of the last slot export that answered NaN (`takeError`).
+    error: RefCell<Option<JsValue>>,
     /// `Date.now()` read by JS for this call: cheaper than the core calling
     /// out to JS for it (~5% of a get). Taken by the clock tick.
     now: Cell<Option<f64>>,
@@ -47,6 +67,26 @@ impl Scratch {
     /// The time JS passed with the current call, if any (read once).
     pub(crate) fn take_now(&self) -> Option<f64> {
         self.now.take()
+    }
+
+    /// Before a core call: JS zeroes the count word once it has dropped the
+    /// slots listed, and only then may the core forget them (a listener's
+    /// call back in, made before JS read the list, adds to it instead).
+    #[inline(never)]
+    pub(crate) fn sync_dropped(&self, tier: &mut MemoryTier) {
+        let [count, ..] = &*self.info;
+        if count.get() == 0 {
+            tier.clear_dropped();
+        }
+    }
+
+    /// Tells JS (through the info block) which held values to drop.
+    #[inline(never)]
+    pub(crate) fn publish_dropped(&self, tier: &MemoryTier) {
+        let dropped = tier.dropped();
+        let [count, at, ..] = &*self.info;
+        count.set(u32::try_from(dropped.len()).unwrap_or(u32::MAX));
+        at.set(dropped.as_ptr() as usize as u32);
     }
 }
 
@@ -86,60 +126,157 @@ impl WasmCache {
         }
     }
 
-    /// `get` of the key in the input area at `now` (`Date.now()`, epoch ms;
-    /// a `now` option wins): the value's length (the value is in the output
-    /// area), or -1 for a miss.
-    #[wasm_bindgen(js_name = getInto)]
-    pub fn get_into(&self, ns: u32, key_len: u32, now: f64) -> JsResult<f64> {
-        self.scratch.now.set(Some(now));
-        self.read_into(ns, key_len, false)
+    /// The address of the info block (four u32: see the module doc).
+    #[wasm_bindgen(js_name = heldInfo)]
+    pub fn held_info(&self) -> u32 {
+        self.scratch.info.as_ptr() as usize as u32
     }
 
-    /// `peek` through the scratch areas, like `getInto`.
-    #[wasm_bindgen(js_name = peekInto)]
-    pub fn peek_into(&self, ns: u32, key_len: u32, now: f64) -> JsResult<f64> {
-        self.scratch.now.set(Some(now));
-        self.read_into(ns, key_len, true)
+    /// The error of the last slot export that answered NaN.
+    #[wasm_bindgen(js_name = takeError)]
+    pub fn take_error(&self) -> JsValue {
+        self.scratch
+            .error
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut slot| slot.take())
+            .unwrap_or(JsValue::UNDEFINED)
     }
 
-    /// `set` of the key in the input area to the `value_len` bytes after it.
+    /// Delivers the removals a slot export left queued.
+    #[wasm_bindgen(js_name = deliverRemovals)]
+    pub fn deliver_queued(&self) {
+        self.deliver_removals();
+    }
+
+    /// `get` (or `peek`) of the key in the input area at `now` (`Date.now()`,
+    /// epoch ms; a `now` option wins): answered as the module doc says.
+    #[wasm_bindgen(js_name = readSlot)]
+    pub fn read_slot(&self, ns: u32, key_len: u32, peek: bool, now: f64) -> f64 {
+        self.scratch.now.set(Some(now));
+        let result = self.with_input(len(key_len), |input| {
+            let key = js(utf8_key(input))?;
+            self.run(|t| {
+                let found = t.read(Ns(ns), key, peek)?;
+                self.answer(found)
+            })
+        });
+        self.quiet(result)
+    }
+
+    /// `getAllowingStale` of the key in the input area (`max_stale`: ms or
+    /// "5m"), answered like `readSlot`; the freshness goes to info word 2.
+    #[wasm_bindgen(js_name = staleSlot)]
+    pub fn stale_slot(&self, ns: u32, key_len: u32, max_stale: JsValue, now: f64) -> f64 {
+        let max_stale_ms = match js(stale_arg(&max_stale)) {
+            Ok(ms) => ms.unwrap_or(0),
+            Err(err) => return self.quiet(Err(err)),
+        };
+        self.scratch.now.set(Some(now));
+        let result = self.with_input(len(key_len), |input| {
+            let key = js(utf8_key(input))?;
+            self.run(|t| {
+                let Some((found, freshness)) = t.read_allowing_stale(Ns(ns), key, max_stale_ms)?
+                else {
+                    return Ok(-1.0);
+                };
+                if let Some(word) = self.scratch.info.get(2) {
+                    word.set(u32::from(freshness == crate::memory::Freshness::Stale));
+                }
+                self.answer(Some(found))
+            })
+        });
+        self.quiet(result)
+    }
+
+    /// `set` (`kind` 0), `add` (1) or `replace` (2) of the key in the input
+    /// area: a held value charged `charge` bytes, or (`charge` < 0) the
+    /// `value_len` bytes after the key. The slot written, or -1 when a
+    /// conditional write did not store.
     #[allow(clippy::too_many_arguments)]
-    #[wasm_bindgen(js_name = setFrom)]
-    pub fn set_from(
+    #[wasm_bindgen(js_name = writeSlot)]
+    pub fn write_slot(
         &self,
+        kind: u32,
         ns: u32,
         key_len: u32,
         value_len: u32,
+        charge: f64,
         ttl: JsValue,
         idle: JsValue,
         tags: Option<Vec<String>>,
         stale: JsValue,
         now: f64,
-    ) -> JsResult<()> {
+    ) -> f64 {
+        let kind = match kind {
+            0 => WriteKind::Set,
+            1 => WriteKind::Add,
+            _ => WriteKind::Replace,
+        };
+        let tags = tags.unwrap_or_default();
+        let tags = as_strs(&tags);
+        let opts = match js(crate::bindings::js::write_options(
+            &ttl, &idle, &tags, &stale,
+        )) {
+            Ok(opts) => opts,
+            Err(err) => return self.quiet(Err(err)),
+        };
+        let bytes = if charge < 0.0 { len(value_len) } else { 0 };
+        let total = len(key_len).saturating_add(bytes);
+        self.scratch.now.set(Some(now));
+        let result = self.with_input(total, |input| {
+            let (key, value) = js(input.split_at_checked(len(key_len)).ok_or_else(short))?;
+            let key = js(utf8_key(key))?;
+            let value = held_or(charge, value);
+            self.run(|t| {
+                let slot = t.write(kind, Ns(ns), key, value, &opts)?;
+                Ok(slot.map_or(-1.0, f64::from))
+            })
+        });
+        self.quiet(result)
+    }
+
+    /// `setMany`: every key with a held value (`charges[i]` >= 0) or the bytes
+    /// sliced from `data` by `lengths`; all validated before any is stored.
+    /// The slot of each, in order.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = setManySlots)]
+    pub fn set_many_slots(
+        &self,
+        ns: u32,
+        keys: Vec<String>,
+        data: &[u8],
+        lengths: &[u32],
+        charges: &[f64],
+        ttl: JsValue,
+        idle: JsValue,
+        tags: Option<Vec<String>>,
+        stale: JsValue,
+    ) -> JsResult<Vec<u32>> {
+        let items = js(unpack_values(&keys, data, lengths))?;
+        if charges.len() != items.len() {
+            return Err(js_err(short()));
+        }
+        let items: Vec<(&str, Value<'_>)> = items
+            .iter()
+            .zip(charges)
+            .map(|(&(key, bytes), &charge)| (key, held_or(charge, bytes)))
+            .collect();
         let tags = tags.unwrap_or_default();
         let tags = as_strs(&tags);
         let opts = js(crate::bindings::js::write_options(
             &ttl, &idle, &tags, &stale,
         ))?;
-        let total = len(key_len)
-            .checked_add(len(value_len))
-            .ok_or_else(|| js_err(too_large()))?;
-        // From here every path ends in `finish`, which drops an unused time.
-        self.scratch.now.set(Some(now));
-        let result = self.with_input(total, |input| {
-            let (key, value) = js(input.split_at_checked(len(key_len)).ok_or_else(short))?;
-            let key = js(utf8_key(key))?;
-            self.run(|t| t.set(Ns(ns), key, value, &opts))
-        });
-        self.finish(result)
+        self.run(|t| t.write_many(Ns(ns), &items, &opts))
     }
 
     /// `getMany` of the `count` keys in the input area (`bytes` in all,
-    /// lengths first). The answer in the output area: one u32 LE length per
-    /// key (`0xFFFFFFFF` for a miss), then the values back to back; returns
+    /// lengths first). The answer in the output area: one u32 LE word per
+    /// key (`0xFFFFFFFF` a miss, `0x80000000 | slot` a held value, else the
+    /// length of bytes that follow), then those bytes back to back; returns
     /// its length. Every key is checked before any is read.
-    #[wasm_bindgen(js_name = getManyInto)]
-    pub fn get_many_into(&self, ns: u32, count: u32, bytes: u32, now: f64) -> JsResult<f64> {
+    #[wasm_bindgen(js_name = getManySlots)]
+    pub fn get_many_slots(&self, ns: u32, count: u32, bytes: u32, now: f64) -> f64 {
         self.scratch.now.set(Some(now));
         let result = self.with_input(len(bytes), |input| {
             let keys = js(unpack_keys(input, len(count)))?;
@@ -160,47 +297,59 @@ impl WasmCache {
                     .map_err(|_| reentrant())?;
                 let mut at = keys.len().saturating_mul(4);
                 for (i, key) in keys.iter().enumerate() {
-                    let length = match t.get(Ns(ns), key)? {
-                        Some(v) => {
-                            let n = u32::try_from(v.len())
-                                .ok()
-                                .filter(|&n| n != MISSING)
-                                .ok_or_else(too_large)?;
+                    let word = match t.read(Ns(ns), key, false)? {
+                        Some(Found::Held(slot)) => word_below_held(slot as usize)? | HELD,
+                        Some(Found::Bytes(v)) => {
+                            let n = word_below_held(v.len())?;
                             at = put(&mut out, at, &v).saturating_add(at);
                             n
                         }
                         None => MISSING,
                     };
-                    put(&mut out, i.saturating_mul(4), &length.to_le_bytes());
+                    put(&mut out, i.saturating_mul(4), &word.to_le_bytes());
                 }
-                Ok(at)
+                Ok(at as f64)
             })
         });
-        self.finish_output(result.map(Some))
+        self.quiet(result)
     }
 }
 
 impl WasmCache {
-    /// A `get` (or a `peek`) whose answer goes to the output area: one body
-    /// for both exports.
-    fn read_into(&self, ns: u32, key_len: u32, peek: bool) -> JsResult<f64> {
-        let result = self.with_input(len(key_len), |input| {
-            let key = js(utf8_key(input))?;
-            self.run(|t| {
+    /// A read's answer as a number (see the module doc); bytes go to the
+    /// output area.
+    fn answer(&self, found: Option<Found<'_>>) -> Result<f64> {
+        Ok(match found {
+            None => -1.0,
+            Some(Found::Held(slot)) => f64::from(slot),
+            Some(Found::Bytes(value)) => {
                 let mut out = self
                     .scratch
                     .output
                     .try_borrow_mut()
                     .map_err(|_| reentrant())?;
-                let value = if peek {
-                    t.peek(Ns(ns), key)?
-                } else {
-                    t.get(Ns(ns), key)?
-                };
-                Ok(value.map(|v| put(&mut out, 0, &v)))
-            })
-        });
-        self.finish_output(result)
+                // Answers are far below 2^53 bytes: the conversion is exact.
+                -(put(&mut out, 0, &value) as f64) - 2.0
+            }
+        })
+    }
+
+    /// Ends a slot export: an unused time is dropped; removals stay queued
+    /// for `deliverRemovals`. An error is kept for `takeError` and answered
+    /// as NaN, so the export returns a plain number (the wasm-bindgen glue of
+    /// a `Result` allocates an array per call).
+    #[inline(never)]
+    fn quiet(&self, result: JsResult<f64>) -> f64 {
+        self.scratch.take_now();
+        match result {
+            Ok(answer) => answer,
+            Err(err) => {
+                if let Ok(mut slot) = self.scratch.error.try_borrow_mut() {
+                    *slot = Some(err);
+                }
+                f64::NAN
+            }
+        }
     }
 
     /// Runs `f` over the first `bytes` of the input area. A `now` option is
@@ -215,30 +364,6 @@ impl WasmCache {
             return f(&copy);
         }
         f(region)
-    }
-
-    /// Delivers removals around an answer in the output area: a listener may
-    /// call back in and overwrite it, so it is saved and written back last.
-    fn finish_output(&self, result: JsResult<Option<usize>>) -> JsResult<f64> {
-        let n = match result {
-            Ok(Some(n)) => n,
-            Ok(None) => return self.finish(Ok(-1.0)),
-            Err(err) => return self.finish(Err(err)),
-        };
-        if self.removals_pending() {
-            let saved = self
-                .scratch
-                .output
-                .try_borrow()
-                .ok()
-                .and_then(|o| o.get(..n).map(<[u8]>::to_vec))
-                .unwrap_or_default();
-            self.finish(Ok(()))?;
-            let mut out = self.scratch.output.try_borrow_mut().map_err(|_| busy())?;
-            put(&mut out, 0, &saved);
-        }
-        // Answers are far below 2^53 bytes: the conversion is exact.
-        Ok(n as f64)
     }
 }
 
@@ -287,6 +412,27 @@ fn address(area: &[u8]) -> u32 {
     area.as_ptr() as usize as u32
 }
 
+/// A held value (`charge` >= 0, in bytes; a charge past u64 saturates and is
+/// refused as too large) or the bytes the core keeps.
+fn held_or(charge: f64, bytes: &[u8]) -> Value<'_> {
+    if charge >= 0.0 {
+        // Non-negative (NaN fails the test above): the cast saturates, never traps.
+        Value::Held {
+            charge: charge as u64,
+        }
+    } else {
+        Value::Bytes(bytes)
+    }
+}
+
+/// `n` as a `getManySlots` word, which must leave the held bit clear.
+fn word_below_held(n: usize) -> Result<u32> {
+    u32::try_from(n)
+        .ok()
+        .filter(|&w| w < HELD)
+        .ok_or_else(too_large)
+}
+
 fn len(n: u32) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
@@ -301,7 +447,7 @@ fn short() -> CacheError {
 fn too_large() -> CacheError {
     CacheError::LimitExceeded {
         what: "bytes in one answer",
-        limit: u64::from(MISSING - 1),
+        limit: u64::from(HELD - 1),
     }
 }
 

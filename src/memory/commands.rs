@@ -10,7 +10,9 @@ use std::borrow::Cow;
 use crate::error::{CacheError, Result};
 use crate::memory::config::{SetOptions, validate_ttl_ms};
 use crate::memory::entry::NEVER;
+use crate::memory::held::WriteKind;
 use crate::memory::namespaces::Ns;
+use crate::memory::prepare::Value;
 use crate::memory::stats::RemovalCause;
 use crate::memory::tier::MemoryTier;
 use crate::pattern::Pattern;
@@ -42,16 +44,14 @@ fn check_batch(len: usize) -> Result<()> {
 impl MemoryTier {
     /// Stores `value` under `key`, replacing any previous value.
     pub fn set(&mut self, ns: Ns, key: &str, value: &[u8], opts: &SetOptions<'_>) -> Result<()> {
-        let now = self.now();
-        let prepared = self.prepare(ns, key, value, opts, now)?;
-        self.reclaim_expired(now, 16);
-        self.store(prepared, now);
-        Ok(())
+        self.write(WriteKind::Set, ns, key, Value::Bytes(value), opts)
+            .map(drop)
     }
 
     /// Stores only if `key` has no live entry; true if stored.
     pub fn add(&mut self, ns: Ns, key: &str, value: &[u8], opts: &SetOptions<'_>) -> Result<bool> {
-        self.set_if(ns, key, value, opts, false)
+        self.write(WriteKind::Add, ns, key, Value::Bytes(value), opts)
+            .map(|slot| slot.is_some())
     }
 
     /// Stores only if `key` has a live entry; true if stored.
@@ -62,25 +62,8 @@ impl MemoryTier {
         value: &[u8],
         opts: &SetOptions<'_>,
     ) -> Result<bool> {
-        self.set_if(ns, key, value, opts, true)
-    }
-
-    fn set_if(
-        &mut self,
-        ns: Ns,
-        key: &str,
-        value: &[u8],
-        opts: &SetOptions<'_>,
-        want_present: bool,
-    ) -> Result<bool> {
-        let now = self.now();
-        let prepared = self.prepare(ns, key, value, opts, now)?;
-        let present = self.lookup_fresh(ns, key, now)?.1.is_some();
-        if present != want_present {
-            return Ok(false);
-        }
-        self.store(prepared, now);
-        Ok(true)
+        self.write(WriteKind::Replace, ns, key, Value::Bytes(value), opts)
+            .map(|slot| slot.is_some())
     }
 
     /// Whether `key` has a live entry (no promotion, no stats).
@@ -147,7 +130,13 @@ impl MemoryTier {
         };
         let next = current.checked_add(delta).ok_or(CacheError::Overflow)?;
         let text = next.to_string();
-        let mut prepared = self.prepare(ns, key, text.as_bytes(), &SetOptions::default(), now)?;
+        let mut prepared = self.prepare(
+            ns,
+            key,
+            Value::Bytes(text.as_bytes()),
+            &SetOptions::default(),
+            now,
+        )?;
         if let Some((entry, cold)) = slot.and_then(|s| self.entry(s).zip(self.cold(s))) {
             prepared.expires_at = entry.expires_at;
             prepared.idle_ms = cold.idle_ms;
@@ -155,7 +144,7 @@ impl MemoryTier {
             prepared.tags = None;
             prepared.weight = crate::memory::entry::weight_of(
                 key.len(),
-                prepared.stored.len(),
+                prepared.stored.len() as u64,
                 cold.tags.len(),
                 self.tags.name_bytes(&cold.tags),
             );
@@ -196,10 +185,24 @@ impl MemoryTier {
         items: &[(&str, &[u8])],
         opts: &SetOptions<'_>,
     ) -> Result<()> {
+        let items: Vec<(&str, Value<'_>)> = items
+            .iter()
+            .map(|&(key, value)| (key, Value::Bytes(value)))
+            .collect();
+        self.store_many(ns, &items, opts).map(drop)
+    }
+
+    /// `set_many` of bytes or held values; the slot of each item, in order.
+    pub(crate) fn store_many(
+        &mut self,
+        ns: Ns,
+        items: &[(&str, Value<'_>)],
+        opts: &SetOptions<'_>,
+    ) -> Result<Vec<u32>> {
         check_batch(items.len())?;
         let now = self.now();
         let mut prepared = Vec::with_capacity(items.len());
-        for (key, value) in items {
+        for &(key, value) in items {
             prepared.push(self.prepare(ns, key, value, opts, now)?);
         }
         // The batch must fit on its own: its entries are protected from each
@@ -217,12 +220,12 @@ impl MemoryTier {
                 limit: self.config.max_bytes,
             });
         }
-        let slots: Vec<u32> = prepared.into_iter().map(|p| self.put(p, now)).collect();
+        let written: Vec<u32> = prepared.into_iter().map(|p| self.put(p, now)).collect();
         // A heap sort: far less wasm than a second `sort_unstable` copy.
-        let mut slots = std::collections::BinaryHeap::from(slots).into_sorted_vec();
+        let mut slots = std::collections::BinaryHeap::from(written.clone()).into_sorted_vec();
         slots.dedup();
         self.enforce_bounds(&slots);
-        Ok(())
+        Ok(written)
     }
 
     /// `delete` for each key; returns how many live entries were removed.

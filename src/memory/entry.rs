@@ -42,6 +42,9 @@ pub(crate) struct Entry {
     pub expires_at: u64,
     pub ns: Ns,
     pub compressed: bool,
+    /// The host holds the value (a JS value kept by slot): `stored` is
+    /// empty and the weight carries the charge the host declared.
+    pub held: bool,
     /// The cold part has an idle time or a stale window, so the deadlines
     /// need it; without either, `expires_at` alone decides.
     pub needs_cold: bool,
@@ -79,7 +82,7 @@ impl EntryRef<'_> {
     }
 
     /// When the entry stops being fresh: the earliest of the TTL and idle deadlines.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn fresh_until(&self) -> u64 {
         match self.cold() {
             Some(cold) if cold.idle_ms != 0 => self
@@ -91,33 +94,28 @@ impl EntryRef<'_> {
     }
 
     /// When the entry is dropped: the end of its stale window.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn keep_until(&self) -> u64 {
         let stale_ms = self.cold().map_or(0, |c| c.stale_ms);
         self.fresh_until().saturating_add(stale_ms)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn is_fresh(&self, now: u64) -> bool {
         now < self.fresh_until()
     }
 
     /// Past its stale window too: must never be returned again.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn is_gone(&self, now: u64) -> bool {
         now >= self.keep_until()
     }
 }
 
 /// The weight charged for an entry.
-pub(crate) fn weight_of(
-    key_len: usize,
-    stored_len: usize,
-    tag_count: usize,
-    tag_bytes: u64,
-) -> u64 {
+pub(crate) fn weight_of(key_len: usize, stored_len: u64, tag_count: usize, tag_bytes: u64) -> u64 {
     (key_len as u64)
-        .saturating_add(stored_len as u64)
+        .saturating_add(stored_len)
         .saturating_add(ENTRY_OVERHEAD)
         .saturating_add((tag_count as u64).saturating_mul(TAG_OVERHEAD))
         .saturating_add(tag_bytes)
@@ -143,6 +141,7 @@ mod tests {
             expires_at,
             ns: Ns::DEFAULT,
             compressed: false,
+            held: false,
             needs_cold,
         }
     }

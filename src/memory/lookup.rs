@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 
-use crate::codec::compress::decompress;
 use crate::error::{CacheError, Result};
 use crate::key::validate_key;
 use crate::memory::entry::{Entry, EntryCold, EntryRef};
@@ -16,18 +15,19 @@ use crate::memory::stats::RemovalCause;
 use crate::memory::tier::MemoryTier;
 
 impl MemoryTier {
+    #[inline(always)]
     pub(crate) fn hash(&self, ns: Ns, key: &str) -> u64 {
         self.hasher.hash_one((ns.0, key))
     }
 
     /// The hot part of a live slot.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn entry(&self, slot: u32) -> Option<&Entry> {
         self.slots.get(slot as usize).and_then(Option::as_ref)
     }
 
     /// Both parts of a live slot; the cold one is read only if the deadlines need it.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn view(&self, slot: u32) -> Option<EntryRef<'_>> {
         let hot = self.entry(slot)?;
         Some(EntryRef {
@@ -47,7 +47,7 @@ impl MemoryTier {
         self.cold.get_mut(slot as usize)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn find(&self, ns: Ns, key: &str, hash: u64) -> Option<u32> {
         let slots = &self.slots;
         self.table
@@ -62,7 +62,7 @@ impl MemoryTier {
 
     /// Checks the namespace and key, reclaims a little expired work, and finds
     /// the slot for `key`, fresh or stale; a gone entry found here is removed.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lookup(&mut self, ns: Ns, key: &str, now: u64) -> Result<(u64, Option<u32>)> {
         self.namespaces.check(ns)?;
         let hash = self.hash(ns, key);
@@ -102,7 +102,7 @@ impl MemoryTier {
     }
 
     /// The value of a live slot, decompressed when needed.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn value_of(&self, slot: u32) -> Result<Cow<'_, [u8]>> {
         let entry = self
             .entry(slot)
@@ -116,13 +116,22 @@ impl MemoryTier {
 
     #[cold]
     #[inline(never)]
+    #[cfg(feature = "l1-deflate")]
     fn inflate(&self, stored: &[u8]) -> Result<Vec<u8>> {
         let limit = usize::try_from(self.config.max_value_bytes).unwrap_or(usize::MAX);
-        decompress(stored, limit)
+        crate::codec::compress::decompress(stored, limit)
+    }
+
+    /// Without `l1-deflate` nothing is stored deflated.
+    #[cfg(not(feature = "l1-deflate"))]
+    fn inflate(&self, _stored: &[u8]) -> Result<Vec<u8>> {
+        Err(CacheError::corrupt(
+            "a deflated value in a build without l1-deflate",
+        ))
     }
 
     /// Records a read of a live slot: promotion and the idle clock.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn touch_slot(&mut self, slot: u32, now: u64) {
         self.policy.access(slot);
         // Only idle expiry reads `last_access`; leave the cold part alone otherwise.

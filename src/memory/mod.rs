@@ -8,6 +8,7 @@ mod config;
 mod entry;
 mod expiry;
 pub(crate) mod growth;
+mod held;
 mod invariants;
 pub(crate) mod links;
 mod lookup;
@@ -29,10 +30,14 @@ pub use config::{
     DEFAULT_MAX_VALUE_BYTES, MAX_TAG_BYTES, MemoryConfig, SetOptions, Ttl,
 };
 pub use entry::{ENTRY_OVERHEAD, TAG_OVERHEAD};
+pub use held::{Found, WriteKind};
 pub use namespaces::{MAX_NAMESPACE_BYTES, MAX_NAMESPACES, Ns};
 pub use policy::EvictionPolicy;
+pub use prepare::Value;
 pub use stats::{Freshness, Removal, RemovalCause, RemovalListener, Stats};
 pub use tier::MemoryTier;
 
+#[cfg(test)]
+mod held_tests;
 #[cfg(test)]
 mod tests;

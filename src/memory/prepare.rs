@@ -2,7 +2,7 @@
 //! (compressed value, deadlines, distinct tags, weight), computed before the
 //! tier changes, so a refused write leaves it untouched.
 
-use crate::codec::compress::maybe_compress;
+use crate::codec::Compression;
 use crate::error::{CacheError, Result};
 use crate::key::validate_key;
 use crate::memory::config::{MAX_TAG_BYTES, SetOptions};
@@ -11,6 +11,15 @@ use crate::memory::namespaces::Ns;
 use crate::memory::tier::MemoryTier;
 use crate::ttl::MAX_TTL_MS;
 
+/// What a write stores: bytes the tier keeps, or a value the host keeps by
+/// slot (a JS value: nothing crosses), charged `charge` bytes as the host
+/// declares its size.
+#[derive(Debug, Clone, Copy)]
+pub enum Value<'a> {
+    Bytes(&'a [u8]),
+    Held { charge: u64 },
+}
+
 /// A validated write, ready to store.
 pub(crate) struct Prepared<'a> {
     pub ns: Ns,
@@ -18,6 +27,7 @@ pub(crate) struct Prepared<'a> {
     pub hash: u64,
     pub stored: Box<[u8]>,
     pub compressed: bool,
+    pub held: bool,
     pub expires_at: u64,
     pub idle_ms: u64,
     pub stale_ms: u64,
@@ -32,13 +42,16 @@ impl MemoryTier {
         &self,
         ns: Ns,
         key: &'a str,
-        value: &[u8],
+        value: Value<'_>,
         opts: &SetOptions<'a>,
         now: u64,
     ) -> Result<Prepared<'a>> {
         self.namespaces.check(ns)?;
         validate_key(key, self.config.max_key_bytes)?;
-        let size = value.len() as u64;
+        let size = match value {
+            Value::Bytes(bytes) => bytes.len() as u64,
+            Value::Held { charge } => charge,
+        };
         if size > self.config.max_value_bytes {
             return Err(CacheError::ValueTooLarge {
                 size,
@@ -57,12 +70,16 @@ impl MemoryTier {
             )));
         }
         let idle = opts.idle.resolve(self.config.default_idle_ms)?;
-        let (stored, compressed) = match maybe_compress(value, &self.config.compression) {
-            Some(deflated) => (deflated.into_boxed_slice(), true),
-            None => (Box::from(value), false),
+        let (stored, compressed, held) = match value {
+            Value::Held { .. } => (Box::default(), false, true),
+            Value::Bytes(bytes) => {
+                let (stored, compressed) = stored_form(bytes, &self.config.compression);
+                (stored, compressed, false)
+            }
         };
+        let charged = if held { size } else { stored.len() as u64 };
         let tag_bytes = tags.iter().map(|t| t.len() as u64).sum();
-        let weight = weight_of(key.len(), stored.len(), tags.len(), tag_bytes);
+        let weight = weight_of(key.len(), charged, tags.len(), tag_bytes);
         if weight > self.config.max_bytes {
             return Err(CacheError::ValueTooLarge {
                 size: weight,
@@ -75,6 +92,7 @@ impl MemoryTier {
             hash: self.hash(ns, key),
             stored,
             compressed,
+            held,
             expires_at: ttl.map_or(NEVER, |ms| now.saturating_add(ms)),
             idle_ms: idle.unwrap_or(0),
             stale_ms,
@@ -102,4 +120,19 @@ impl MemoryTier {
         }
         Ok(())
     }
+}
+
+/// The bytes stored for a value and whether they are deflated.
+#[cfg(feature = "l1-deflate")]
+fn stored_form(bytes: &[u8], compression: &Compression) -> (Box<[u8]>, bool) {
+    match crate::codec::compress::maybe_compress(bytes, compression) {
+        Some(deflated) => (deflated.into_boxed_slice(), true),
+        None => (Box::from(bytes), false),
+    }
+}
+
+/// Without the `l1-deflate` feature values are stored as they are.
+#[cfg(not(feature = "l1-deflate"))]
+fn stored_form(bytes: &[u8], _compression: &Compression) -> (Box<[u8]>, bool) {
+    (Box::from(bytes), false)
 }

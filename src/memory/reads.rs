@@ -42,6 +42,20 @@ impl MemoryTier {
         max_stale_ms: u64,
     ) -> Result<Option<(Cow<'_, [u8]>, Freshness)>> {
         let now = self.now();
+        let Some((slot, freshness)) = self.stale_slot(ns, key, max_stale_ms, now)? else {
+            return Ok(None);
+        };
+        Ok(Some((self.value_of(slot)?, freshness)))
+    }
+
+    /// The slot a `get_allowing_stale` reads, with the read's bookkeeping done.
+    pub(crate) fn stale_slot(
+        &mut self,
+        ns: Ns,
+        key: &str,
+        max_stale_ms: u64,
+        now: u64,
+    ) -> Result<Option<(u32, Freshness)>> {
         let (hash, slot) = self.lookup(ns, key, now)?;
         let found = slot.and_then(|s| self.view(s).map(|e| (s, e.is_fresh(now), e.fresh_until())));
         let freshness = match found {
@@ -69,6 +83,6 @@ impl MemoryTier {
                 self.policy.access(slot);
             }
         }
-        Ok(Some((self.value_of(slot)?, freshness)))
+        Ok(Some((slot, freshness)))
     }
 }

@@ -51,6 +51,11 @@ impl MemoryTier {
         self.len = self.len.saturating_sub(1);
         self.bytes = self.bytes.saturating_sub(cold.weight);
         self.free.push(slot);
+        if entry.held
+            && let Some(dropped) = self.dropped.as_mut()
+        {
+            dropped.push(slot);
+        }
         self.stats.count_removal(cause);
         let removal = Removal {
             ns: entry.ns,
@@ -98,6 +103,13 @@ impl MemoryTier {
             return count;
         }
         // Without a listener, drop everything at once instead of entry by entry.
+        // A host holding values drops them all: every live held slot is told.
+        if let Some(dropped) = self.dropped.as_mut() {
+            let held = self.slots.iter().enumerate();
+            dropped.extend(
+                held.filter_map(|(slot, e)| e.as_ref().filter(|e| e.held).map(|_| slot as u32)),
+            );
+        }
         self.table.clear();
         self.slots.clear();
         self.cold.clear();

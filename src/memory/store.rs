@@ -57,6 +57,7 @@ impl MemoryTier {
             expires_at: p.expires_at,
             ns: p.ns,
             compressed: p.compressed,
+            held: p.held,
             needs_cold: cold.needs_deadlines(),
         };
         if let (Some(cell), Some(cold_cell)) = (
@@ -109,8 +110,16 @@ impl MemoryTier {
         if let Some(tags) = new_tags {
             cold.tags = tags;
         }
+        // The host drops the value it held here; a held write puts the new
+        // one back after it has read the dropped slots.
+        if entry.held
+            && let Some(dropped) = self.dropped.as_mut()
+        {
+            dropped.push(slot);
+        }
         entry.stored = p.stored;
         entry.compressed = p.compressed;
+        entry.held = p.held;
         entry.expires_at = p.expires_at;
         entry.needs_cold = cold.needs_deadlines();
         self.bytes = self

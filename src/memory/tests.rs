@@ -418,6 +418,7 @@ fn clear_resets_contents_not_counters() {
 }
 
 #[test]
+#[cfg(feature = "l1-deflate")]
 fn large_values_are_compressed_transparently() {
     let (mut t, _) = lru(10);
     let text = "the same sentence again and again. "

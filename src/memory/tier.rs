@@ -59,6 +59,9 @@ pub struct MemoryTier {
     /// A second listener for an index kept beside the tier (charge.rs).
     pub(super) hook: Option<RemovalListener>,
     pub(super) due: Vec<u32>,
+    /// Slots whose host-held value the host must drop (removed, or
+    /// overwritten); `None` unless [`MemoryTier::track_held`] was called.
+    pub(super) dropped: Option<Vec<u32>>,
 }
 
 impl MemoryTier {
@@ -91,6 +94,7 @@ impl MemoryTier {
             listener: None,
             hook: None,
             due: Vec::new(),
+            dropped: None,
         })
     }
 

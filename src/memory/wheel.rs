@@ -15,15 +15,18 @@
 //! is moved at most once per level on its way down: amortised O(1) per slot.
 //!
 //! Slots scheduled before the wheel's time (a time in the past, or a clock that
-//! went backwards) go to a small ordered `overdue` set instead: they fire at the
-//! first `expire` whose `now_ms` reaches them (O(log k) for those k slots only).
+//! went backwards) go to a small `overdue` heap instead (`wheel/overdue.rs`):
+//! they fire at the first `expire` whose `now_ms` reaches them (O(log k)
+//! amortised for those k slots only).
 
 // The memory tier, merged separately, is the caller.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use super::links::{Links, List, NIL};
+
+mod overdue;
+use overdue::Overdue;
 
 const BITS_PER_LEVEL: u32 = 6;
 const BUCKETS_PER_LEVEL: usize = 1 << BITS_PER_LEVEL;
@@ -56,7 +59,7 @@ pub(crate) struct ExpiryWheel {
     /// Bucket index, `OVERDUE` or `NOT_SCHEDULED` per slot.
     location: Vec<u16>,
     /// Slots scheduled at a time the wheel had already passed, ordered by time.
-    overdue: BTreeSet<(u64, u32)>,
+    overdue: Overdue,
     scheduled: usize,
     /// Nothing can be due before this time: a lower bound of every scheduled
     /// time, so the common "nothing due" call returns without scanning levels.
@@ -130,7 +133,7 @@ impl ExpiryWheel {
             links: Links::default(),
             when: Vec::new(),
             location: Vec::new(),
-            overdue: BTreeSet::new(),
+            overdue: Overdue::default(),
             scheduled: 0,
             quiet_until: u64::MAX,
             #[cfg(test)]
@@ -189,8 +192,9 @@ impl ExpiryWheel {
         match location {
             NOT_SCHEDULED => return,
             OVERDUE => {
-                let when = self.when.get(index).copied().unwrap_or(0);
-                self.overdue.remove(&(when, slot));
+                self.overdue.forget_one();
+                self.set_location(slot, NOT_SCHEDULED);
+                self.prune_overdue();
             }
             bucket => self.unlink(bucket as usize, slot),
         }
@@ -219,9 +223,10 @@ impl ExpiryWheel {
         let mut emitted = 0usize;
         while emitted < budget {
             match self.overdue.first() {
-                Some(&(when, slot)) if when <= now_ms => {
+                Some((when, slot)) if when <= now_ms => {
                     self.overdue.pop_first();
                     self.finish(slot, out);
+                    self.prune_overdue();
                     emitted = emitted.saturating_add(1);
                 }
                 _ => break,
@@ -265,7 +270,7 @@ impl ExpiryWheel {
     /// or an overdue slot's time); `u64::MAX` when nothing is scheduled.
     fn earliest_start(&self) -> u64 {
         let bucket = self.next_due().map_or(u64::MAX, |due| due.deadline);
-        let overdue = self.overdue.first().map_or(u64::MAX, |&(when, _)| when);
+        let overdue = self.overdue.first().map_or(u64::MAX, |(when, _)| when);
         bucket.min(overdue)
     }
 
@@ -284,17 +289,14 @@ impl ExpiryWheel {
 
     /// Whether anything is (or, for a bucket awaiting its cascade, may be) due at `now_ms`.
     fn has_due(&self, now_ms: u64) -> bool {
-        let overdue_due = self
-            .overdue
-            .first()
-            .is_some_and(|&(when, _)| when <= now_ms);
+        let overdue_due = self.overdue.first().is_some_and(|(when, _)| when <= now_ms);
         overdue_due || self.next_due().is_some_and(|due| due.deadline <= now_ms)
     }
 
     /// Puts a slot (whose `when` is already stored) into its bucket or the overdue set.
     fn place(&mut self, slot: u32, when: u64) {
         if when < self.elapsed {
-            self.overdue.insert((when, slot));
+            self.overdue.insert(when, slot);
             self.set_location(slot, OVERDUE);
             return;
         }
@@ -350,6 +352,14 @@ impl ExpiryWheel {
     }
 
     /// Unschedules a slot already taken out of its bucket or set, and reports it.
+    /// Drops cancelled and fired entries from the top of the overdue heap.
+    fn prune_overdue(&mut self) {
+        let (location, when) = (&self.location, &self.when);
+        self.overdue.prune(|at, slot| {
+            location.get(slot as usize) == Some(&OVERDUE) && when.get(slot as usize) == Some(&at)
+        });
+    }
+
     fn finish(&mut self, slot: u32, out: &mut Vec<u32>) {
         self.set_location(slot, NOT_SCHEDULED);
         self.scheduled = self.scheduled.saturating_sub(1);

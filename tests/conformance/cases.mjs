@@ -7,6 +7,7 @@ import { getOrSetCases } from './get-or-set-cases.mjs';
 import { limitCases } from './limits.mjs';
 import { fastLaneCases } from './fast-lane-cases.mjs';
 import { usabilityCases } from './usability-cases.mjs';
+import { heldCases } from './held-cases.mjs';
 
 /** A clock the test moves by hand, through the `now` option. */
 function manualClock(start = 1_700_000_000_000) {
@@ -659,4 +660,4 @@ export const cases = [
   },
 ];
 
-cases.push(...getOrSetCases, ...decoratorCases, ...limitCases, ...fastLaneCases, ...usabilityCases);
+cases.push(...getOrSetCases, ...decoratorCases, ...limitCases, ...fastLaneCases, ...usabilityCases, ...heldCases);

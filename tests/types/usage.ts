@@ -8,6 +8,7 @@ import {
 interface User { id: number; name: string }
 
 const cache: Cache = createCache({ maxEntries: 100, defaultTtl: '5m', policy: 'lru' });
+export const byReference: Cache = createCache({ clone: false, sizeOf: (value) => JSON.stringify(value).length * 2 });
 
 export async function reads(): Promise<void> {
   const user = await cache.get<User>('user:1');
