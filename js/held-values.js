@@ -4,8 +4,9 @@
 // The rule:
 // - strings, numbers that are not counters, booleans, BigInts, null and
 //   undefined are immutable: JS keeps them as they are, nothing is copied;
-// - a safe integer is a counter: the core keeps it as decimal text, so
-//   incr/decr work on it where the core decides (js/cache-support.js);
+// - a safe integer, or a BigInt in the signed 64-bit range, is a counter: the
+//   core keeps it as decimal text, so incr/decr work on it where the core
+//   decides (js/cache-support.js);
 // - an object is copied (a mutation of what get returned never reaches the
 //   cache): a JSON-safe one is kept as its JSON text and parsed per get,
 //   anything JSON cannot carry (Map, Date, typed arrays, -0, undefined
@@ -20,6 +21,7 @@
 // 8 per 64 bits, true/false/null/undefined 0 (shared constants), JSON text as
 // a string + 16 for its box.
 
+import { tooLarge } from './input-limits.js';
 import { MAX_DEPTH } from './value-format.js';
 
 export const STRING_BASE = 16;
@@ -60,6 +62,8 @@ export function primitiveCharge(value) {
     case 'undefined':
       return 0;
     case 'bigint':
+      // One in the signed 64-bit range is a counter the core keeps ("123n").
+      if (BigInt.asIntN(64, value) === value) return -1;
       return NUMBER_CHARGE + 8 * Math.ceil((value < 0n ? -value : value).toString(16).length / 16);
     case 'object':
       return value === null ? 0 : -1;
@@ -71,10 +75,21 @@ export function primitiveCharge(value) {
 /**
  * The JSON text of `value` if JSON.parse of it gives an equal value back, else
  * undefined (also when a getter or proxy throws: the codec then reports it).
+ * The check stops as soon as the text would pass `maxBytes`, refusing the value
+ * (VALUE_TOO_LARGE) after work bounded by that size, not by the value's.
  */
-export function jsonCopyText(value) {
+export function jsonCopyText(value, maxBytes = Infinity) {
+  const budget = { left: maxBytes };
+  let safe;
   try {
-    return jsonSafe(value, 0) ? JSON.stringify(value) : undefined;
+    safe = jsonSafe(value, 0, budget);
+  } catch {
+    return undefined;
+  }
+  if (budget.left < 0) throw tooLarge(maxBytes - budget.left, maxBytes);
+  if (!safe) return undefined;
+  try {
+    return JSON.stringify(value);
   } catch {
     return undefined;
   }
@@ -82,25 +97,34 @@ export function jsonCopyText(value) {
 
 // Whether JSON round-trips `v` exactly: plain objects and dense plain arrays
 // of finite numbers (not -0), strings, booleans and null, no deeper than the
-// codec allows (which also stops cycles).
-function jsonSafe(v, depth) {
+// codec allows (which also stops cycles). Spends a lower bound of each node's
+// JSON length from `budget.left` and gives up once it is negative.
+function jsonSafe(v, depth, budget) {
   switch (typeof v) {
     case 'string':
+      return (budget.left -= v.length + 2) >= 0;
     case 'boolean':
-      return true;
+      return (budget.left -= 4) >= 0;
     case 'number':
-      return Number.isFinite(v) && !Object.is(v, -0);
+      return Number.isFinite(v) && !Object.is(v, -0) && (budget.left -= 1) >= 0;
     case 'object': {
-      if (v === null) return true;
+      if (v === null) return (budget.left -= 4) >= 0;
       if (depth >= MAX_DEPTH) return false;
+      if ((budget.left -= 2) < 0) return false;
       const proto = Object.getPrototypeOf(v);
       if (proto === Array.prototype) {
         if (!Array.isArray(v) || Object.keys(v).length !== v.length) return false;
-        for (let i = 0; i < v.length; i++) if (!jsonSafe(v[i], depth + 1)) return false;
+        for (let i = 0; i < v.length; i++) {
+          budget.left -= 1; // the comma
+          if (!jsonSafe(v[i], depth + 1, budget)) return false;
+        }
         return true;
       }
       if (proto !== Object.prototype || Object.getOwnPropertySymbols(v).length !== 0) return false;
-      for (const k of Object.keys(v)) if (!jsonSafe(v[k], depth + 1)) return false;
+      for (const k of Object.keys(v)) {
+        budget.left -= k.length + 4; // "k": and the comma
+        if (!jsonSafe(v[k], depth + 1, budget)) return false;
+      }
       return true;
     }
     default:

@@ -240,7 +240,7 @@ export class MemoryDriver {
     if (charge >= 0) return { value, charge, bytes: null };
     if (typeof value === 'object') {
       if (!this.clone) return { value: new Reference(value), charge: BOX_CHARGE + this.#sizeOf(value), bytes: null };
-      const text = jsonCopyText(value);
+      const text = jsonCopyText(value, max);
       if (text !== undefined) {
         if (text.length > max) throw tooLarge(text.length, max);
         charge = BOX_CHARGE + STRING_BASE + 2 * text.length;

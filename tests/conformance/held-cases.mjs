@@ -38,7 +38,10 @@ export const heldCases = [
       await cache.set('n', 41);
       t.equal(await cache.incr('n'), 42);
       t.equal(await cache.get('n'), 42);
-      for (const v of ['5', 1.5, true, 5n]) {
+      // A BigInt in the 64-bit range is a counter too (issue 16): it counts and stays a BigInt.
+      await cache.set('b', 5n);
+      t.equal(await cache.incr('b'), 6);
+      for (const v of ['5', 1.5, true, 2n ** 64n]) {
         await cache.set('v', v);
         await t.rejects(cache.incr('v'), 'NOT_AN_INTEGER', `incr of ${typeof v}`);
         t.equal(await cache.get('v'), v, 'left as it was');
