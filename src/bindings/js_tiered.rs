@@ -38,7 +38,6 @@ use crate::bindings::js_options::{limits_object, read_options};
 use crate::bindings::js_tiered_options::read_tiered_options;
 use crate::clock::Clock;
 use crate::error::{CacheError, Result};
-use crate::key::validate_key;
 use crate::memory::Ttl;
 use crate::tiered::layout::check_namespace;
 use crate::tiered::{
@@ -232,7 +231,7 @@ impl WasmTieredCache {
     pub fn limits(&self) -> JsResult<Object> {
         let config = js(self.inner.cache.with_l1(|l1| l1.config().clone()))?;
         // The tiered cache has no batch limit of its own (it splits for the backend).
-        limits_object(&config, f64::INFINITY)
+        limits_object(&config, crate::memory::MAX_BATCH as f64)
     }
 
     /// The id of the namespace called `name`.
@@ -293,15 +292,13 @@ impl WasmTieredCache {
         })
     }
 
-    /// `getMany` as one buffer, laid out like `WasmCache.getManyPacked`.
+    /// `getMany` as one buffer, laid out like `WasmCache.getManyPacked`; L2
+    /// is read in batches of the backend's `max_batch_get`.
     #[wasm_bindgen(js_name = getManyPacked)]
     pub fn get_many_packed(&self, ns: u32, keys: Vec<String>) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let mut values = Vec::with_capacity(keys.len());
-            for key in &keys {
-                values.push(js(c.cache.get(&name, key).await)?);
-            }
+            let values = js(c.cache.get_many(&name, &keys).await)?;
             Ok(Uint8Array::from(js(pack_values(&values))?.as_slice()).into())
         })
     }
@@ -311,10 +308,10 @@ impl WasmTieredCache {
     pub fn has_many(&self, ns: u32, keys: Vec<String>) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let mut flags = Vec::with_capacity(keys.len());
-            for key in &keys {
-                flags.push(u8::from(js(c.cache.get(&name, key).await)?.is_some()));
-            }
+            let flags: Vec<u8> = js(c.cache.has_many(&name, &keys).await)?
+                .into_iter()
+                .map(u8::from)
+                .collect();
             Ok(Uint8Array::from(flags.as_slice()).into())
         })
     }
@@ -398,26 +395,11 @@ impl WasmTieredCache {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_vec()))
             .collect();
-        let (max_key, max_value) = js(self.inner.cache.with_l1(|t| {
-            let c = t.config();
-            (c.max_key_bytes, c.max_value_bytes)
-        }))?;
-        for (key, value) in &items {
-            js(validate_key(key, max_key))?;
-            if value.len() as u64 > max_value {
-                return Err(to_js(&CacheError::ValueTooLarge {
-                    size: value.len() as u64,
-                    limit: max_value,
-                }));
-            }
-        }
         Ok(self.run(move |c| async move {
             let name = c.ns(ns)?;
             let tags = as_strs(&write.tags);
             let opts = write.options(&tags);
-            for (key, value) in &items {
-                js(c.cache.set(&name, key, value, &opts).await)?;
-            }
+            js(c.cache.set_many(&name, &items, &opts).await)?;
             Ok(JsValue::UNDEFINED)
         }))
     }
@@ -442,11 +424,7 @@ impl WasmTieredCache {
     pub fn delete_many(&self, ns: u32, keys: Vec<String>) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let before = c.l1_entries();
-            for key in &keys {
-                js(c.cache.delete(&name, key).await)?;
-            }
-            Ok(count(before.saturating_sub(c.l1_entries())))
+            Ok(count(js(c.cache.delete_many(&name, &keys).await)?.l1))
         })
     }
 

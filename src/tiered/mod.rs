@@ -29,12 +29,14 @@ mod l1_record;
 mod l2;
 pub mod layout;
 mod read;
+mod read_many;
 mod retry;
 pub mod seal;
 mod sealed_records;
 mod stats;
 mod tag_generations;
 mod write;
+mod write_many;
 
 use core::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;
@@ -46,6 +48,7 @@ pub use retry::{MAX_BACKOFF_MS, MAX_RETRIES, RetryPolicy};
 pub use seal::{RandomSource, SealConfig};
 pub use stats::{BackendStats, EventHook, Op, TieredEvent, TieredStats};
 pub use write::{PendingWrite, WriteOptions};
+pub use write_many::Removed;
 
 use crate::backend::{Backend, BackendCaps};
 use crate::clock::Clock;
