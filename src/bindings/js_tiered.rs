@@ -35,13 +35,14 @@ use crate::bindings::js_backend::{Causes, JsBackend};
 use crate::bindings::js_clock::read_now;
 use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
 use crate::bindings::js_options::{limits_object, read_options};
+use crate::bindings::js_stats::tiered_stats;
 use crate::bindings::js_tiered_options::read_tiered_options;
 use crate::clock::Clock;
 use crate::error::{CacheError, Result};
 use crate::memory::Ttl;
 use crate::tiered::layout::check_namespace;
 use crate::tiered::{
-    BreakerState, L2Status, Lease, Lookup, TieredCache, TieredConfig, TieredEvent, WriteOptions,
+    L2Status, Lease, Lookup, TieredCache, TieredConfig, TieredEvent, WriteOptions,
 };
 
 /// The host clock: `Date.now()` or the `now` option. Each call checks it
@@ -503,54 +504,7 @@ impl WasmTieredCache {
 
     /// The L1 counters (named as in `WasmCache.stats`), `l2` counters and `breaker`.
     pub fn stats(&self) -> JsResult<Object> {
-        let s = self.inner.cache.stats();
-        let object = Object::new();
-        for (name, value) in [
-            ("hits", num(s.l1.hits)),
-            ("staleHits", num(s.l1.stale_hits)),
-            ("misses", num(s.l1.misses)),
-            ("sets", num(s.l1.sets)),
-            ("deletes", num(s.l1.deletes)),
-            ("evictionsCapacity", num(s.l1.evictions_capacity)),
-            ("evictionsExpired", num(s.l1.evictions_expired)),
-            ("evictionsExplicit", num(s.l1.evictions_explicit)),
-            ("entries", num(s.l1.entries)),
-            ("bytes", num(s.l1.bytes)),
-            ("hitRatio", s.l1.hit_ratio()),
-        ] {
-            Reflect::set(&object, &name.into(), &value.into())?;
-        }
-        let l2 = Object::new();
-        let latency_avg = if s.l2.latency_count == 0 {
-            0.0
-        } else {
-            s.l2.latency_sum_ms as f64 / s.l2.latency_count as f64
-        };
-        for (name, value) in [
-            ("hits", num(s.l2.hits)),
-            ("staleHits", num(s.l2.stale_hits)),
-            ("misses", num(s.l2.misses)),
-            ("writes", num(s.l2.writes)),
-            ("errors", num(s.l2.errors)),
-            ("timeouts", num(s.l2.timeouts)),
-            ("corrupt", num(s.l2.corrupt)),
-            ("security", num(s.l2.security)),
-            ("retries", num(s.l2.retries)),
-            ("rejected", num(s.l2.rejected)),
-            ("calls", num(s.l2.latency_count)),
-            ("latencyAvgMs", latency_avg),
-            ("latencyMaxMs", num(s.l2.latency_max_ms)),
-        ] {
-            Reflect::set(&l2, &name.into(), &value.into())?;
-        }
-        Reflect::set(&object, &"l2".into(), &l2)?;
-        let breaker = match s.breaker {
-            BreakerState::Closed { .. } => "closed",
-            BreakerState::Open { .. } => "open",
-            BreakerState::HalfOpen { .. } => "half-open",
-        };
-        Reflect::set(&object, &"breaker".into(), &breaker.into())?;
-        Ok(object)
+        tiered_stats(&self.inner.cache.stats())
     }
 
     /// Calls `listener(event)` for backend failures, corrupt entries and
