@@ -110,6 +110,7 @@ impl GuestCache for TieredView {
 
     fn invalidate_tags(&self, namespace: String, tags: Vec<String>) -> WitResult<L2Status> {
         run(self.cache.invalidate_tags(&namespace, &as_strs(&tags)))
+            .map(|r| r.l2)
             .map(to_wit_status)
             .map_err(to_wit_error)
     }

@@ -40,7 +40,6 @@ use crate::bindings::js_tiered_options::read_tiered_options;
 use crate::clock::Clock;
 use crate::error::{CacheError, Result};
 use crate::memory::Ttl;
-use crate::tiered::layout::check_namespace;
 use crate::tiered::{
     L2Status, Lease, Lookup, TieredCache, TieredConfig, TieredEvent, WriteOptions,
 };
@@ -99,26 +98,12 @@ struct Inner {
     causes: Causes,
     events: Rc<RefCell<Vec<HostEvent>>>,
     listener: RefCell<Option<Function>>,
-    namespaces: RefCell<Vec<String>>,
     wait_until: Option<Function>,
 }
 
 impl Inner {
     fn ns(&self, id: u32) -> JsResult<String> {
-        let names = self.namespaces.try_borrow().map_err(|_| busy())?;
-        usize::try_from(id)
-            .ok()
-            .and_then(|i| names.get(i).cloned())
-            .ok_or_else(|| {
-                to_js(&CacheError::InvalidOption {
-                    name: "namespace",
-                    reason: format!("no namespace has id {id}"),
-                })
-            })
-    }
-
-    fn l1_entries(&self) -> u64 {
-        self.cache.with_l1(|t| t.stats().entries).unwrap_or(0)
+        js(self.cache.namespace_name(id))
     }
 
     /// Hands queued events to the listener; its exceptions are ignored.
@@ -222,7 +207,6 @@ impl WasmTieredCache {
                 causes,
                 events,
                 listener: RefCell::new(None),
-                namespaces: RefCell::new(vec![String::new()]),
                 wait_until,
             }),
         })
@@ -235,23 +219,9 @@ impl WasmTieredCache {
         limits_object(&config, crate::memory::MAX_BATCH as f64)
     }
 
-    /// The id of the namespace called `name`.
+    /// The id of the namespace called `name` (interned by the core).
     pub fn namespace(&self, name: &str) -> JsResult<u32> {
-        js(check_namespace(name))?;
-        let mut names = self.inner.namespaces.try_borrow_mut().map_err(|_| busy())?;
-        let at = match names.iter().position(|n| n == name) {
-            Some(at) => at,
-            None => {
-                names.push(name.to_string());
-                names.len().saturating_sub(1)
-            }
-        };
-        u32::try_from(at).map_err(|_| {
-            to_js(&CacheError::LimitExceeded {
-                what: "namespaces",
-                limit: u64::from(u32::MAX),
-            })
-        })
+        js(self.inner.cache.namespace_id(name))
     }
 
     /// The fresh value from L1 or L2, or `undefined`.
@@ -435,9 +405,9 @@ impl WasmTieredCache {
     pub fn delete_matching(&self, ns: u32, pattern: String) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let before = c.l1_entries();
-            js(c.cache.delete_matching(&name, &pattern).await)?;
-            Ok(count(before.saturating_sub(c.l1_entries())))
+            Ok(count(
+                js(c.cache.delete_matching(&name, &pattern).await)?.l1,
+            ))
         })
     }
 
@@ -445,19 +415,13 @@ impl WasmTieredCache {
     pub fn clear_namespace(&self, ns: u32) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let before = c.l1_entries();
-            js(c.cache.clear_namespace(&name).await)?;
-            Ok(count(before.saturating_sub(c.l1_entries())))
+            Ok(count(js(c.cache.clear_namespace(&name).await)?.l1))
         })
     }
 
     /// Removes everything under this cache's prefix, in both tiers.
     pub fn clear(&self) -> Promise {
-        self.run(move |c| async move {
-            let before = c.l1_entries();
-            js(c.cache.clear().await)?;
-            Ok(count(before.saturating_sub(c.l1_entries())))
-        })
+        self.run(move |c| async move { Ok(count(js(c.cache.clear().await)?.l1)) })
     }
 
     /// Invalidates tags in every isolate sharing the backend.
@@ -465,10 +429,8 @@ impl WasmTieredCache {
     pub fn invalidate_tags(&self, ns: u32, tags: Vec<String>) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let before = c.l1_entries();
             let list = as_strs(&tags);
-            js(c.cache.invalidate_tags(&name, &list).await)?;
-            Ok(count(before.saturating_sub(c.l1_entries())))
+            Ok(count(js(c.cache.invalidate_tags(&name, &list).await)?.l1))
         })
     }
 

@@ -244,6 +244,26 @@ impl<B: Backend> TieredCache<B> {
         &self.layout
     }
 
+    /// The id of namespace `name`, interned once by L1 (bounded by
+    /// [`MAX_NAMESPACES`](crate::memory::MAX_NAMESPACES)); `""` is 0. Hosts
+    /// pass ids across their boundary and turn them back with
+    /// [`TieredCache::namespace_name`].
+    pub fn namespace_id(&self, name: &str) -> Result<u32> {
+        layout::check_namespace(name)?;
+        Ok(cell_mut(&self.l1)?.namespace(name)?.id())
+    }
+
+    /// The name of the namespace with id `id` (from [`TieredCache::namespace_id`]).
+    pub fn namespace_name(&self, id: u32) -> Result<String> {
+        let l1 = cell_ref(&self.l1)?;
+        l1.namespace_name(crate::memory::Ns(id))
+            .map(str::to_string)
+            .ok_or_else(|| CacheError::InvalidOption {
+                name: "namespace",
+                reason: format!("no namespace has id {id}"),
+            })
+    }
+
     /// Counters of both tiers and the breaker state.
     pub fn stats(&self) -> TieredStats {
         TieredStats {
