@@ -171,6 +171,46 @@ function errorRecord(err) {
   return { name: 'Error', message: String(err), code: undefined };
 }
 
+// Background refreshes in flight, per SingleFlight: load key -> its flight.
+// A caller arriving during a refresh reads (and is served the stale value);
+// a caller arriving during a blocking load joins it without reading.
+const refreshes = new WeakMap();
+
+function refreshing(flights, loadKey) {
+  return refreshes.get(flights)?.has(loadKey) === true;
+}
+
+/** Starts (or joins) the one background refresh of `loadKey`; never rejects. */
+function refresh(flights, loadKey, load) {
+  if (flights.inFlight(loadKey)) return flights.run(loadKey, load).then(ignore, ignore);
+  let running = refreshes.get(flights);
+  if (running === undefined) {
+    running = new Map();
+    refreshes.set(flights, running);
+  }
+  const flight = flights.run(loadKey, load);
+  running.set(loadKey, flight);
+  const done = () => {
+    if (running.get(loadKey) === flight) running.delete(loadKey);
+  };
+  return flight.then(done, done);
+}
+
+/**
+ * The one read of a getOrSet: the entry within the SWR window, else the
+ * cached loader error (with cacheErrors), else a miss. Concurrent callers
+ * share it (a flight of its own), so a stampede costs one backend read.
+ */
+async function lookUp(cache, errors, key, swr) {
+  const found = await cache.getAllowingStale(key, swr);
+  if (found !== undefined) return found;
+  if (errors !== undefined) {
+    const failed = await errors.getAllowingStale(key, 0);
+    if (failed !== undefined) return { failed: failed.value };
+  }
+  return undefined;
+}
+
 /**
  * @param cache the Cache (namespace view) to read and write
  * @param {{ flights, flightKey: string, durationMs, reportWaitUntil, copy }} ctx shared single-flight
@@ -185,41 +225,44 @@ export async function getOrSet(cache, ctx, key, loader, options) {
     throw invalid(`getOrSet needs a loader function, got ${typeName(loader)}`);
   }
   const o = checkGetOrSetOptions(options, ctx.durationMs, ctx.reportWaitUntil);
-
-  const found = await cache.getAllowingStale(key, o.swr);
-  if (found !== undefined && !found.stale) return found.value;
+  const { flights, flightKey } = ctx;
 
   const errors = o.errorTtl === undefined ? undefined : cache.namespace(ERROR_NAMESPACE_PREFIX + cache.namespaceName);
-  const marked = () => runLoader(ctx.flights, ctx.flightKey, loader);
+  const marked = () => runLoader(flights, flightKey, loader);
   const load = () => loadAndStore(cache, errors, key, marked, o);
+  const join = async () => {
+    if (insideLoad(flights, flightKey)) {
+      // Joining would wait for the very load this code is part of.
+      throw new EdgeCacheError('LOADER_REENTRY', 'getOrSet was called on a key inside that key\'s own loader');
+    }
+    // A caller joining a load gets its own copy of its value (see below).
+    const joined = flights.inFlight(flightKey);
+    const value = await flights.run(flightKey, load);
+    return joined ? ctx.copy(value) : value;
+  };
 
-  if (found !== undefined) {
+  // A blocking load of this key is running: its value is what a read would find next.
+  if (flights.inFlight(flightKey) && !refreshing(flights, flightKey)) return join();
+
+  // Callers with the same windows share one read.
+  const readKey = `read:${o.swr}:${errors === undefined ? 0 : 1}:${flightKey}`;
+  const sharedRead = flights.inFlight(readKey);
+  const found = await flights.run(readKey, () => lookUp(cache, errors, key, o.swr));
+  if (found === undefined) return join();
+  if ('failed' in found) throw rebuildError(found.failed);
+  if (found.stale) {
     // Stale within the SWR window: serve it, refresh once in the background.
-    const refresh = ctx.flights.run(ctx.flightKey, load).then(ignore, ignore);
-    o.waitUntil?.(refresh); // never throws: a refusal is reported (js/wait-until.js)
-    return found.value;
+    o.waitUntil?.(refresh(flights, flightKey, load)); // never throws: a refusal is reported (js/wait-until.js)
   }
-  if (insideLoad(ctx.flights, ctx.flightKey)) {
-    // Joining would wait for the very load this code is part of.
-    throw new EdgeCacheError('LOADER_REENTRY', 'getOrSet was called on a key inside that key\'s own loader');
-  }
-  if (errors !== undefined && !ctx.flights.inFlight(ctx.flightKey)) {
-    const failed = await errors.getAllowingStale(key, 0);
-    if (failed !== undefined) throw rebuildError(failed.value);
-  }
-  // A caller joining a flight gets its own copy: callers never share one
-  // mutable object (unless the cache keeps objects by reference).
-  const joined = ctx.flights.inFlight(ctx.flightKey);
-  const value = await ctx.flights.run(ctx.flightKey, load);
-  return joined ? ctx.copy(value) : value;
+  // A caller that joined the shared read gets its own copy: callers never share
+  // one mutable object (unless the cache keeps objects by reference).
+  return sharedRead ? ctx.copy(found.value) : found.value;
 }
 
 // One flight: call the loader, store its value, fall back to stale on failure.
+// No read first: the caller's read (shared by concurrent callers) found no
+// fresh value, and a load running meanwhile is joined, not repeated.
 async function loadAndStore(cache, errors, key, loader, o) {
-  // Checked again inside the flight: a caller whose miss was read while the
-  // previous flight was storing its value would otherwise start a second load.
-  const landed = await cache.getAllowingStale(key, 0);
-  if (landed !== undefined) return landed.value;
   let leased = false;
   if (o.lease !== undefined) {
     const taken = await takeLease(cache, key, o);

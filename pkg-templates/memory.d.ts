@@ -102,6 +102,8 @@ export interface WriteOptions {
 export type BackendEvent =
   | { type: 'backend-error'; op: string; attempt: number; error: EdgeCacheError }
   | { type: 'corrupt-entry'; key: string; error: EdgeCacheError }
+  /** Signing or encryption is on and an entry failed verification (unsealed, forged, moved, unknown key): a miss. */
+  | { type: 'security-error'; key: string; error: EdgeCacheError }
   | { type: 'breaker-open' }
   | { type: 'breaker-close' }
   /** Any cache: a waitUntil refused a background promise (an unbound ctx.waitUntil, a call after the response). */
@@ -109,8 +111,8 @@ export type BackendEvent =
 
 export interface CacheStats {
   hits: number;
-  /** Tiered caches: reads answered by a stale L1 entry (getAllowingStale). */
-  staleHits?: number;
+  /** Reads answered by a stale entry inside its stale window (getAllowingStale, getOrSet's staleWhileRevalidate). */
+  staleHits: number;
   misses: number;
   sets: number;
   deletes: number;
@@ -146,7 +148,6 @@ export interface L2Stats {
 
 /** `stats()` of a cache with a backend: the L1 counters, `l2` and the breaker state. */
 export interface TieredCacheStats extends CacheStats {
-  staleHits: number;
   l2: L2Stats;
   breaker: 'closed' | 'open' | 'half-open';
 }

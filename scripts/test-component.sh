@@ -45,9 +45,13 @@ if [ ! -f pkg/edgecache_bg.wasm ] || [ -n "$(find src js pkg-templates Cargo.tom
 fi
 export EDGECACHE_NPM_ENTRIES="$PWD/$T/interop/out/npm_entries.txt"
 export EDGECACHE_COMPONENT_NPM_ENTRIES="$PWD/$T/interop/out/component_entries_for_npm.txt"
+export EDGECACHE_NPM_SEALED_ENTRIES="$PWD/$T/interop/out/npm_sealed_entries.txt"
+export EDGECACHE_COMPONENT_SEALED_ENTRIES="$PWD/$T/interop/out/component_sealed_entries.txt"
 node "$T/npm_interop.mjs" write "$EDGECACHE_NPM_ENTRIES"
+node "$T/npm_interop.mjs" write-sealed "$EDGECACHE_NPM_SEALED_ENTRIES"
 "$T/.venv/bin/python" -m unittest "$T/wasmtime_npm_interop_test.py"
 node "$T/npm_interop.mjs" read "$EDGECACHE_COMPONENT_NPM_ENTRIES" "$EDGECACHE_COMPONENT_ENTRIES"
+node "$T/npm_interop.mjs" read-sealed "$EDGECACHE_COMPONENT_SEALED_ENTRIES"
 
 step "jco transpile, then Node (node --test): memory-cache scenarios, tiered-cache with a JS Map backend"
 ln -sfn ../../scripts/node_modules "$T/node_modules"

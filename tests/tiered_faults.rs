@@ -13,7 +13,7 @@ use edgecache::backend::{BackendCaps, Fault};
 use edgecache::codec::Envelope;
 use edgecache::memory::Ttl;
 use edgecache::tiered::{
-    BreakerState, L2Status, Lease, RetryPolicy, TieredConfig, TieredEvent, WriteOptions,
+    BreakerState, L2Status, Lease, Removed, RetryPolicy, TieredConfig, TieredEvent, WriteOptions,
 };
 use tiered_support::*;
 
@@ -188,7 +188,10 @@ fn tag_invalidation_reaches_another_isolate() {
     assert_eq!(run(b.get("", "profile")).unwrap(), Some(b"old".to_vec()));
     assert_eq!(
         run(a.invalidate_tags("", &["user:1"])).unwrap(),
-        L2Status::Written
+        Removed {
+            l1: 1,
+            l2: L2Status::Written
+        }
     );
     assert!(backend.raw_get("ec:tag::user:1").is_some());
     // a sees it at once; b within its tag cache time (1 s).
@@ -260,5 +263,11 @@ fn overlapping_calls_interleave_without_borrow_panics() {
     backend.release();
     assert_eq!(pending(write.as_mut()), Poll::Ready(Ok(L2Status::Written)));
     assert_eq!(pending(read.as_mut()), Poll::Ready(Ok(Some(b"s".to_vec()))));
-    assert_eq!(pending(tags.as_mut()), Poll::Ready(Ok(L2Status::Written)));
+    assert!(matches!(
+        pending(tags.as_mut()),
+        Poll::Ready(Ok(Removed {
+            l2: L2Status::Written,
+            ..
+        }))
+    ));
 }

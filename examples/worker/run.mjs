@@ -29,6 +29,7 @@ async function show(path) {
   const ms = (performance.now() - started).toFixed(1);
   const cache = res.headers.get('x-cache') ?? '-';
   console.log(`GET ${path.padEnd(12)} ${res.status} ${cache.padEnd(5)} ${ms.padStart(7)} ms  ${body}`);
+  return body;
 }
 
 try {
@@ -43,7 +44,13 @@ try {
   await show('/item/42'); // stale at once; ctx.waitUntil keeps the refresh going
   await new Promise((r) => setTimeout(r, 300));
   await show('/item/42'); // the refreshed value
-  await show('/stats');
+  // The counters match the requests: 3 cold keys (one read each, the three
+  // concurrent /item/9 share theirs), 2 fresh hits, 1 stale serve.
+  const stats = JSON.parse(await show('/stats'));
+  const expected = { misses: 3, hits: 2, staleHits: 1 };
+  for (const [name, want] of Object.entries(expected)) {
+    if (stats[name] !== want) throw new Error(`stats().${name} is ${stats[name]}, the requests made ${want}`);
+  }
 } finally {
   await mf.dispose();
   rmSync(work, { recursive: true, force: true });

@@ -15,13 +15,14 @@ use std::rc::Rc;
 use crate::backend::poll_ready;
 use crate::clock::FnClock;
 use crate::error::CacheError;
-use crate::tiered::{LoadError, Loaded, Lookup, TieredCache, WriteOptions};
+use crate::tiered::{LoadError, Loaded, Lookup, RandomSource, TieredCache, WriteOptions};
 
 use super::component::wit::edgecache::cache::loader;
 use super::component::wit::exports::edgecache::cache::tiered::{
     Error, Guest, GuestCache, L2Status, LoadFailure, Loaded as WitLoaded, Source, StaleRead,
     TieredOptions, TieredStats, WriteOptions as WitWriteOptions,
 };
+use super::component::wit::wasi::random::random;
 use super::component::{Component, wall_clock_ms};
 #[cfg(not(feature = "component-keyvalue"))]
 use super::component_backend::WitBackend;
@@ -31,6 +32,22 @@ use super::component_keyvalue::KeyvalueBackend as WitBackend;
 use super::component_tiered_convert::{to_tiered_config, to_wit_status, to_wit_tiered_stats};
 
 type WitResult<T> = Result<T, Error>;
+
+/// The host's secure random (`wasi:random/random`): nonces of encrypted entries.
+struct WasiRandom;
+
+impl RandomSource for WasiRandom {
+    fn fill(&self, buf: &mut [u8]) -> crate::Result<()> {
+        let bytes = random::get_random_bytes(buf.len() as u64);
+        if bytes.len() != buf.len() {
+            return Err(CacheError::Backend {
+                message: "wasi:random answered with the wrong number of bytes".to_string(),
+            });
+        }
+        buf.copy_from_slice(&bytes);
+        Ok(())
+    }
+}
 
 impl Guest for Component {
     type Cache = TieredView;
@@ -62,7 +79,8 @@ fn with_write_options<T>(o: &WitWriteOptions, f: impl FnOnce(&WriteOptions<'_>) 
 
 impl GuestCache for TieredView {
     fn new(options: TieredOptions) -> WitResult<TieredView> {
-        let config = to_tiered_config(&options, wall_clock_ms()).map_err(to_wit_error)?;
+        let config = to_tiered_config(&options, wall_clock_ms(), Rc::new(WasiRandom))
+            .map_err(to_wit_error)?;
         let cache = TieredCache::new(
             config,
             WitBackend::from_host(),
@@ -110,6 +128,7 @@ impl GuestCache for TieredView {
 
     fn invalidate_tags(&self, namespace: String, tags: Vec<String>) -> WitResult<L2Status> {
         run(self.cache.invalidate_tags(&namespace, &as_strs(&tags)))
+            .map(|r| r.l2)
             .map(to_wit_status)
             .map_err(to_wit_error)
     }

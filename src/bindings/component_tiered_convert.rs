@@ -3,32 +3,87 @@
 //! the core ([`TieredConfig::default`], `TieredCache::new`).
 
 use crate::error::CacheError;
-use crate::tiered::{BackendStats, BreakerState, L2Status, TieredConfig, TieredStats};
+use std::rc::Rc;
+
+use crate::tiered::{
+    BackendStats, BreakerState, L2Status, RandomSource, RetryPolicy, SealConfig, TieredConfig,
+    TieredStats,
+};
 
 use super::component::wit::exports::edgecache::cache::tiered as wit;
 use super::component_convert::{to_config, to_wit_error, to_wit_stats};
 
 /// The core configuration for WIT `tiered-options`; `seed` varies the retry
-/// jitter and chunk ids between instances.
+/// jitter and chunk ids between instances, `random` (the host's secure
+/// random) makes the nonces of encrypted entries. Both records are
+/// destructured without `..`: a field added to either fails to compile here
+/// until it is mapped.
 pub(crate) fn to_tiered_config(
     o: &wit::TieredOptions,
     seed: u64,
+    random: Rc<dyn RandomSource>,
 ) -> Result<TieredConfig, CacheError> {
-    let d = TieredConfig::default();
-    let mut retry = d.retry;
-    if let Some(retries) = o.retries {
-        retry.retries = retries;
-    }
+    let wit::TieredOptions {
+        memory,
+        prefix,
+        l1_max_ttl_ms,
+        tag_cache_ms,
+        retries,
+        breaker_threshold,
+        breaker_cooldown_ms,
+        retry_base_ms,
+        retry_max_ms,
+        chunking,
+        max_chunks,
+        signing_keys,
+        encryption_keys,
+    } = o;
+    let TieredConfig {
+        memory: _,
+        prefix: default_prefix,
+        l1_max_ttl_ms: default_l1_max_ttl,
+        tag_cache_ms: default_tag_cache,
+        retry: default_retry,
+        breaker_threshold: default_threshold,
+        breaker_cooldown_ms: default_cooldown,
+        chunking: default_chunking,
+        max_chunks: default_max_chunks,
+        envelope_limits,
+        compression,
+        seed: _,
+        seal: _,
+    } = TieredConfig::default();
+    let RetryPolicy {
+        retries: default_retries,
+        base_ms: default_base,
+        max_ms: default_max,
+    } = default_retry;
+    let encryption_keys = encryption_keys.clone().unwrap_or_default();
+    let seal = SealConfig {
+        signing_keys: signing_keys.clone().unwrap_or_default(),
+        random: (!encryption_keys.is_empty()).then_some(random),
+        encryption_keys,
+    };
     Ok(TieredConfig {
-        memory: to_config(&o.memory)?,
-        prefix: o.prefix.clone().unwrap_or(d.prefix),
-        l1_max_ttl_ms: o.l1_max_ttl_ms.or(d.l1_max_ttl_ms),
-        tag_cache_ms: o.tag_cache_ms.unwrap_or(d.tag_cache_ms),
-        retry,
-        breaker_threshold: o.breaker_threshold.unwrap_or(d.breaker_threshold),
-        breaker_cooldown_ms: o.breaker_cooldown_ms.unwrap_or(d.breaker_cooldown_ms),
+        memory: to_config(memory)?,
+        prefix: prefix.clone().unwrap_or(default_prefix),
+        l1_max_ttl_ms: l1_max_ttl_ms.or(default_l1_max_ttl),
+        tag_cache_ms: tag_cache_ms.unwrap_or(default_tag_cache),
+        retry: RetryPolicy {
+            retries: retries.unwrap_or(default_retries),
+            base_ms: retry_base_ms.unwrap_or(default_base),
+            max_ms: retry_max_ms.unwrap_or(default_max),
+        },
+        breaker_threshold: breaker_threshold.unwrap_or(default_threshold),
+        breaker_cooldown_ms: breaker_cooldown_ms.unwrap_or(default_cooldown),
+        chunking: chunking.unwrap_or(default_chunking),
+        max_chunks: max_chunks.unwrap_or(default_max_chunks),
+        // What L2 envelopes may hold and how they are compressed are the
+        // format's, the same in every host: not options.
+        envelope_limits,
+        compression,
         seed,
-        ..d
+        seal,
     })
 }
 
@@ -49,16 +104,35 @@ fn to_wit_breaker(b: BreakerState) -> wit::BreakerState {
 }
 
 fn to_wit_backend_stats(s: BackendStats) -> wit::BackendStats {
+    let BackendStats {
+        hits,
+        stale_hits,
+        misses,
+        writes,
+        errors,
+        timeouts,
+        corrupt,
+        security,
+        retries,
+        rejected,
+        latency_sum_ms,
+        latency_count,
+        latency_max_ms,
+    } = s;
     wit::BackendStats {
-        hits: s.hits,
-        stale_hits: s.stale_hits,
-        misses: s.misses,
-        writes: s.writes,
-        errors: s.errors,
-        timeouts: s.timeouts,
-        corrupt: s.corrupt,
-        retries: s.retries,
-        rejected: s.rejected,
+        hits,
+        stale_hits,
+        misses,
+        writes,
+        errors,
+        timeouts,
+        corrupt,
+        security,
+        retries,
+        rejected,
+        latency_sum_ms,
+        latency_count,
+        latency_max_ms,
     }
 }
 
@@ -98,12 +172,29 @@ mod tests {
             retries: None,
             breaker_threshold: None,
             breaker_cooldown_ms: None,
+            retry_base_ms: None,
+            retry_max_ms: None,
+            chunking: None,
+            max_chunks: None,
+            signing_keys: None,
+            encryption_keys: None,
         }
+    }
+
+    struct NoRandom;
+    impl RandomSource for NoRandom {
+        fn fill(&self, _buf: &mut [u8]) -> crate::Result<()> {
+            Err(CacheError::corrupt("no randomness in this test"))
+        }
+    }
+
+    fn random() -> Rc<dyn RandomSource> {
+        Rc::new(NoRandom)
     }
 
     #[test]
     fn empty_options_are_the_core_defaults() {
-        let c = to_tiered_config(&none(), 7).unwrap();
+        let c = to_tiered_config(&none(), 7, random()).unwrap();
         let d = TieredConfig::default();
         assert_eq!(c.prefix, d.prefix);
         assert_eq!(c.retry, d.retry);
@@ -123,7 +214,7 @@ mod tests {
             l1_max_ttl_ms: Some(500),
             ..none()
         };
-        let c = to_tiered_config(&o, 0).unwrap();
+        let c = to_tiered_config(&o, 0, random()).unwrap();
         assert_eq!(
             (c.prefix.as_str(), c.retry.retries, c.breaker_threshold),
             ("app", 0, 3)
@@ -137,7 +228,9 @@ mod tests {
             ..none()
         };
         assert_eq!(
-            to_tiered_config(&bad, 0).map_err(|e| e.code()).err(),
+            to_tiered_config(&bad, 0, random())
+                .map_err(|e| e.code())
+                .err(),
             Some("INVALID_OPTION")
         );
     }

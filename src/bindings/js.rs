@@ -11,7 +11,7 @@
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Object};
 use wasm_bindgen::prelude::*;
 
 use crate::bindings::js_args::{
@@ -21,6 +21,7 @@ use crate::bindings::js_clock::read_now;
 use crate::bindings::js_error::{JsResult, into_js, js, to_js};
 use crate::bindings::js_options::{limits_object, read_options};
 use crate::bindings::js_scratch::Scratch;
+use crate::bindings::js_stats::memory_stats;
 use crate::clock::ManualClock;
 use crate::error::{CacheError, Result};
 use crate::memory::{MemoryTier, Ns, Remaining, RemovalCause, SetOptions};
@@ -172,23 +173,7 @@ impl WasmCache {
 
     /// The counters as a plain object.
     pub fn stats(&self) -> JsResult<Object> {
-        let stats = self.call(|t| Ok(t.stats()))?;
-        let object = Object::new();
-        for (name, value) in [
-            ("hits", count(stats.hits)),
-            ("misses", count(stats.misses)),
-            ("sets", count(stats.sets)),
-            ("deletes", count(stats.deletes)),
-            ("evictionsCapacity", count(stats.evictions_capacity)),
-            ("evictionsExpired", count(stats.evictions_expired)),
-            ("evictionsExplicit", count(stats.evictions_explicit)),
-            ("entries", count(stats.entries)),
-            ("bytes", count(stats.bytes)),
-            ("hitRatio", stats.hit_ratio()),
-        ] {
-            Reflect::set(&object, &name.into(), &value.into())?;
-        }
-        Ok(object)
+        memory_stats(&self.call(|t| Ok(t.stats()))?)
     }
 
     /// Calls `listener(namespaceId, key, cause)` after each call that removed

@@ -35,14 +35,13 @@ use crate::bindings::js_backend::{Causes, JsBackend};
 use crate::bindings::js_clock::read_now;
 use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
 use crate::bindings::js_options::{limits_object, read_options};
+use crate::bindings::js_stats::tiered_stats;
 use crate::bindings::js_tiered_options::read_tiered_options;
 use crate::clock::Clock;
 use crate::error::{CacheError, Result};
-use crate::key::validate_key;
 use crate::memory::Ttl;
-use crate::tiered::layout::check_namespace;
 use crate::tiered::{
-    BreakerState, L2Status, Lease, Lookup, TieredCache, TieredConfig, TieredEvent, WriteOptions,
+    L2Status, Lease, Lookup, TieredCache, TieredConfig, TieredEvent, WriteOptions,
 };
 
 /// The host clock: `Date.now()` or the `now` option. Each call checks it
@@ -99,26 +98,12 @@ struct Inner {
     causes: Causes,
     events: Rc<RefCell<Vec<HostEvent>>>,
     listener: RefCell<Option<Function>>,
-    namespaces: RefCell<Vec<String>>,
     wait_until: Option<Function>,
 }
 
 impl Inner {
     fn ns(&self, id: u32) -> JsResult<String> {
-        let names = self.namespaces.try_borrow().map_err(|_| busy())?;
-        usize::try_from(id)
-            .ok()
-            .and_then(|i| names.get(i).cloned())
-            .ok_or_else(|| {
-                to_js(&CacheError::InvalidOption {
-                    name: "namespace",
-                    reason: format!("no namespace has id {id}"),
-                })
-            })
-    }
-
-    fn l1_entries(&self) -> u64 {
-        self.cache.with_l1(|t| t.stats().entries).unwrap_or(0)
+        js(self.cache.namespace_name(id))
     }
 
     /// Hands queued events to the listener; its exceptions are ignored.
@@ -222,7 +207,6 @@ impl WasmTieredCache {
                 causes,
                 events,
                 listener: RefCell::new(None),
-                namespaces: RefCell::new(vec![String::new()]),
                 wait_until,
             }),
         })
@@ -232,26 +216,12 @@ impl WasmTieredCache {
     pub fn limits(&self) -> JsResult<Object> {
         let config = js(self.inner.cache.with_l1(|l1| l1.config().clone()))?;
         // The tiered cache has no batch limit of its own (it splits for the backend).
-        limits_object(&config, f64::INFINITY)
+        limits_object(&config, crate::memory::MAX_BATCH as f64)
     }
 
-    /// The id of the namespace called `name`.
+    /// The id of the namespace called `name` (interned by the core).
     pub fn namespace(&self, name: &str) -> JsResult<u32> {
-        js(check_namespace(name))?;
-        let mut names = self.inner.namespaces.try_borrow_mut().map_err(|_| busy())?;
-        let at = match names.iter().position(|n| n == name) {
-            Some(at) => at,
-            None => {
-                names.push(name.to_string());
-                names.len().saturating_sub(1)
-            }
-        };
-        u32::try_from(at).map_err(|_| {
-            to_js(&CacheError::LimitExceeded {
-                what: "namespaces",
-                limit: u64::from(u32::MAX),
-            })
-        })
+        js(self.inner.cache.namespace_id(name))
     }
 
     /// The fresh value from L1 or L2, or `undefined`.
@@ -293,15 +263,13 @@ impl WasmTieredCache {
         })
     }
 
-    /// `getMany` as one buffer, laid out like `WasmCache.getManyPacked`.
+    /// `getMany` as one buffer, laid out like `WasmCache.getManyPacked`; L2
+    /// is read in batches of the backend's `max_batch_get`.
     #[wasm_bindgen(js_name = getManyPacked)]
     pub fn get_many_packed(&self, ns: u32, keys: Vec<String>) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let mut values = Vec::with_capacity(keys.len());
-            for key in &keys {
-                values.push(js(c.cache.get(&name, key).await)?);
-            }
+            let values = js(c.cache.get_many(&name, &keys).await)?;
             Ok(Uint8Array::from(js(pack_values(&values))?.as_slice()).into())
         })
     }
@@ -311,10 +279,10 @@ impl WasmTieredCache {
     pub fn has_many(&self, ns: u32, keys: Vec<String>) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let mut flags = Vec::with_capacity(keys.len());
-            for key in &keys {
-                flags.push(u8::from(js(c.cache.get(&name, key).await)?.is_some()));
-            }
+            let flags: Vec<u8> = js(c.cache.has_many(&name, &keys).await)?
+                .into_iter()
+                .map(u8::from)
+                .collect();
             Ok(Uint8Array::from(flags.as_slice()).into())
         })
     }
@@ -398,26 +366,11 @@ impl WasmTieredCache {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_vec()))
             .collect();
-        let (max_key, max_value) = js(self.inner.cache.with_l1(|t| {
-            let c = t.config();
-            (c.max_key_bytes, c.max_value_bytes)
-        }))?;
-        for (key, value) in &items {
-            js(validate_key(key, max_key))?;
-            if value.len() as u64 > max_value {
-                return Err(to_js(&CacheError::ValueTooLarge {
-                    size: value.len() as u64,
-                    limit: max_value,
-                }));
-            }
-        }
         Ok(self.run(move |c| async move {
             let name = c.ns(ns)?;
             let tags = as_strs(&write.tags);
             let opts = write.options(&tags);
-            for (key, value) in &items {
-                js(c.cache.set(&name, key, value, &opts).await)?;
-            }
+            js(c.cache.set_many(&name, &items, &opts).await)?;
             Ok(JsValue::UNDEFINED)
         }))
     }
@@ -442,11 +395,7 @@ impl WasmTieredCache {
     pub fn delete_many(&self, ns: u32, keys: Vec<String>) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let before = c.l1_entries();
-            for key in &keys {
-                js(c.cache.delete(&name, key).await)?;
-            }
-            Ok(count(before.saturating_sub(c.l1_entries())))
+            Ok(count(js(c.cache.delete_many(&name, &keys).await)?.l1))
         })
     }
 
@@ -456,9 +405,9 @@ impl WasmTieredCache {
     pub fn delete_matching(&self, ns: u32, pattern: String) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let before = c.l1_entries();
-            js(c.cache.delete_matching(&name, &pattern).await)?;
-            Ok(count(before.saturating_sub(c.l1_entries())))
+            Ok(count(
+                js(c.cache.delete_matching(&name, &pattern).await)?.l1,
+            ))
         })
     }
 
@@ -466,19 +415,13 @@ impl WasmTieredCache {
     pub fn clear_namespace(&self, ns: u32) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let before = c.l1_entries();
-            js(c.cache.clear_namespace(&name).await)?;
-            Ok(count(before.saturating_sub(c.l1_entries())))
+            Ok(count(js(c.cache.clear_namespace(&name).await)?.l1))
         })
     }
 
     /// Removes everything under this cache's prefix, in both tiers.
     pub fn clear(&self) -> Promise {
-        self.run(move |c| async move {
-            let before = c.l1_entries();
-            js(c.cache.clear().await)?;
-            Ok(count(before.saturating_sub(c.l1_entries())))
-        })
+        self.run(move |c| async move { Ok(count(js(c.cache.clear().await)?.l1)) })
     }
 
     /// Invalidates tags in every isolate sharing the backend.
@@ -486,10 +429,8 @@ impl WasmTieredCache {
     pub fn invalidate_tags(&self, ns: u32, tags: Vec<String>) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            let before = c.l1_entries();
             let list = as_strs(&tags);
-            js(c.cache.invalidate_tags(&name, &list).await)?;
-            Ok(count(before.saturating_sub(c.l1_entries())))
+            Ok(count(js(c.cache.invalidate_tags(&name, &list).await)?.l1))
         })
     }
 
@@ -525,54 +466,7 @@ impl WasmTieredCache {
 
     /// The L1 counters (named as in `WasmCache.stats`), `l2` counters and `breaker`.
     pub fn stats(&self) -> JsResult<Object> {
-        let s = self.inner.cache.stats();
-        let object = Object::new();
-        for (name, value) in [
-            ("hits", num(s.l1.hits)),
-            ("staleHits", num(s.l1.stale_hits)),
-            ("misses", num(s.l1.misses)),
-            ("sets", num(s.l1.sets)),
-            ("deletes", num(s.l1.deletes)),
-            ("evictionsCapacity", num(s.l1.evictions_capacity)),
-            ("evictionsExpired", num(s.l1.evictions_expired)),
-            ("evictionsExplicit", num(s.l1.evictions_explicit)),
-            ("entries", num(s.l1.entries)),
-            ("bytes", num(s.l1.bytes)),
-            ("hitRatio", s.l1.hit_ratio()),
-        ] {
-            Reflect::set(&object, &name.into(), &value.into())?;
-        }
-        let l2 = Object::new();
-        let latency_avg = if s.l2.latency_count == 0 {
-            0.0
-        } else {
-            s.l2.latency_sum_ms as f64 / s.l2.latency_count as f64
-        };
-        for (name, value) in [
-            ("hits", num(s.l2.hits)),
-            ("staleHits", num(s.l2.stale_hits)),
-            ("misses", num(s.l2.misses)),
-            ("writes", num(s.l2.writes)),
-            ("errors", num(s.l2.errors)),
-            ("timeouts", num(s.l2.timeouts)),
-            ("corrupt", num(s.l2.corrupt)),
-            ("security", num(s.l2.security)),
-            ("retries", num(s.l2.retries)),
-            ("rejected", num(s.l2.rejected)),
-            ("calls", num(s.l2.latency_count)),
-            ("latencyAvgMs", latency_avg),
-            ("latencyMaxMs", num(s.l2.latency_max_ms)),
-        ] {
-            Reflect::set(&l2, &name.into(), &value.into())?;
-        }
-        Reflect::set(&object, &"l2".into(), &l2)?;
-        let breaker = match s.breaker {
-            BreakerState::Closed { .. } => "closed",
-            BreakerState::Open { .. } => "open",
-            BreakerState::HalfOpen { .. } => "half-open",
-        };
-        Reflect::set(&object, &"breaker".into(), &breaker.into())?;
-        Ok(object)
+        tiered_stats(&self.inner.cache.stats())
     }
 
     /// Calls `listener(event)` for backend failures, corrupt entries and

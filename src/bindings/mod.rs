@@ -31,6 +31,8 @@ mod js_options;
 mod js_scratch;
 #[cfg(feature = "js-semantic")]
 mod js_semantic;
+#[cfg(feature = "js")]
+mod js_stats;
 #[cfg(feature = "js-tiered")]
 mod js_tiered;
 #[cfg(feature = "js-tiered")]

@@ -14,6 +14,17 @@ pub enum BreakerState {
     HalfOpen { since: u64 },
 }
 
+impl BreakerState {
+    /// Stable name for the bindings: "closed", "open" or "half-open".
+    pub fn name(self) -> &'static str {
+        match self {
+            BreakerState::Closed { .. } => "closed",
+            BreakerState::Open { .. } => "open",
+            BreakerState::HalfOpen { .. } => "half-open",
+        }
+    }
+}
+
 /// What the breaker says about one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permit {

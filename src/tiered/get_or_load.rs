@@ -3,13 +3,17 @@
 //! binding decides the same way:
 //!
 //! - fresh in L1 or L2 → the cached value, the loader does not run;
-//! - stale (inside its stale window) → the loader runs; its value is stored and
-//!   returned; if it fails, the stale value is served (stale-if-error);
-//! - miss → the loader runs; its value is stored; its failure is the caller's.
+//! - stale, past its expiry by less than this call's stale-if-error window
+//!   (`opts.stale_ms`) → the loader runs; its value is stored and returned;
+//!   if it fails, the stale value is served (stale-if-error);
+//! - miss, or staler than that window → the loader runs; its value is
+//!   stored; its failure is the caller's.
 //!
-//! There is no background refresh and no single-flight: a synchronous host
-//! cannot overlap calls. Hosts with Promises (the npm build) keep their own
-//! single-flight and stale-while-revalidate on top of [`TieredCache::lookup`].
+//! The npm build answers the same table (js/get-or-set.js: its stale-if-error
+//! fallback is bounded by the call's `staleIfError`, read with
+//! [`TieredCache::lookup_within`]); it adds only what needs an event loop:
+//! single-flight, stale-while-revalidate in the background, leases. A
+//! synchronous host cannot overlap calls, so here there is neither.
 
 use core::future::Future;
 
@@ -59,7 +63,12 @@ impl<B: Backend> TieredCache<B> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Vec<u8>, E>>,
     {
-        let stale = match self.lookup(ns, key).await.map_err(LoadError::Cache)? {
+        let window = opts.stale_ms.unwrap_or(0);
+        let stale = match self
+            .lookup_within(ns, key, window)
+            .await
+            .map_err(LoadError::Cache)?
+        {
             Lookup::Fresh(value) => return Ok(Loaded::Cached(value)),
             Lookup::Stale(value) => Some(value),
             Lookup::Miss => None,
@@ -156,6 +165,30 @@ mod tests {
             run(cache.get_or_load("", "k", &OPTS, || async { Ok::<_, &str>(b"new".to_vec()) }));
         assert_eq!(out.map(|l| l.value().to_vec()), Ok(b"new".to_vec()));
         assert_eq!(run(cache.get("", "k")).unwrap(), Some(b"new".to_vec()));
+    }
+
+    #[test]
+    fn stale_on_error_is_bounded_by_the_calls_window() {
+        let (cache, clock) = cache();
+        run(cache.set("", "k", b"old", &OPTS)).unwrap(); // kept stale for 10 s
+        clock.advance(1_000 + 5_000); // 5 s past its expiry
+        let narrow = WriteOptions {
+            stale_ms: Some(2_000),
+            ..OPTS
+        };
+        let failing = || async { Err::<Vec<u8>, _>("origin down") };
+        let out = run(cache.get_or_load("", "k", &narrow, failing));
+        assert_eq!(
+            out,
+            Err(LoadError::Loader("origin down")),
+            "5 s > 2 s window"
+        );
+        let out = run(cache.get_or_load("", "k", &OPTS, failing));
+        assert_eq!(
+            out,
+            Ok(Loaded::StaleOnError(b"old".to_vec(), "origin down")),
+            "inside the 10 s window"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::tiered::l2::L2Error;
 use crate::tiered::layout::check_namespace;
 use crate::tiered::stats::Op;
 use crate::tiered::tag_generations;
-use crate::tiered::{L2Status, Lease, TieredCache};
+use crate::tiered::{L2Status, Lease, Removed, TieredCache};
 use crate::tiered::{cell_mut, cell_ref};
 
 impl<B: Backend> TieredCache<B> {
@@ -47,13 +47,19 @@ impl<B: Backend> TieredCache<B> {
     /// Invalidates every entry carrying one of `tags`, in every isolate: drops
     /// them from L1 and writes a new generation per tag to L2 (one read batch,
     /// then one write per tag). Other isolates notice within `tag_cache_ms`.
-    pub async fn invalidate_tags(&self, ns: &str, tags: &[&str]) -> Result<L2Status> {
+    pub async fn invalidate_tags(&self, ns: &str, tags: &[&str]) -> Result<Removed> {
         check_namespace(ns)?;
-        {
+        let l1 = {
             let mut l1 = cell_mut(&self.l1)?;
             let handle = l1.namespace(ns)?;
-            l1.invalidate_tags(handle, tags)?;
-        }
+            l1.invalidate_tags(handle, tags)?
+        };
+        let l2 = self.new_generations(ns, tags).await?;
+        Ok(Removed { l1, l2 })
+    }
+
+    /// Writes a new generation of each of `tags` to L2.
+    async fn new_generations(&self, ns: &str, tags: &[&str]) -> Result<L2Status> {
         if tags.is_empty() {
             return Ok(L2Status::Written);
         }
@@ -100,45 +106,51 @@ impl<B: Backend> TieredCache<B> {
     /// Needs a backend that can list keys; otherwise fails with UNSUPPORTED
     /// before changing anything (use tags instead). Keys too long for the
     /// backend are matched on their stored (hashed) form.
-    pub async fn delete_matching(&self, ns: &str, pattern: &str) -> Result<L2Status> {
+    pub async fn delete_matching(&self, ns: &str, pattern: &str) -> Result<Removed> {
         check_namespace(ns)?;
         let parsed = Pattern::parse(pattern)?;
         self.require_listing("pattern invalidation")?;
-        {
+        let l1 = {
             let mut l1 = cell_mut(&self.l1)?;
             let handle = l1.namespace(ns)?;
-            l1.delete_matching(handle, pattern)?;
-        }
+            l1.delete_matching(handle, pattern)?
+        };
         let ns_prefix = self.layout.namespace_prefix(ns);
         let scan = format!("{ns_prefix}{}", parsed.literal_prefix());
-        self.delete_listed(&scan, |key| {
-            key.strip_prefix(&ns_prefix)
-                .is_some_and(|rest| parsed.matches(rest))
-        })
-        .await
+        let l2 = self
+            .delete_listed(&scan, |key| {
+                key.strip_prefix(&ns_prefix)
+                    .is_some_and(|rest| parsed.matches(rest))
+            })
+            .await?;
+        Ok(Removed { l1, l2 })
     }
 
     /// Removes every entry of `ns` from both tiers (needs listing, like
     /// [`TieredCache::delete_matching`]). Tag generations are kept.
-    pub async fn clear_namespace(&self, ns: &str) -> Result<L2Status> {
+    pub async fn clear_namespace(&self, ns: &str) -> Result<Removed> {
         check_namespace(ns)?;
         self.require_listing("clearing a namespace")?;
-        {
+        let l1 = {
             let mut l1 = cell_mut(&self.l1)?;
             let handle = l1.namespace(ns)?;
-            l1.clear_namespace(handle)?;
-        }
-        self.delete_listed(&self.layout.namespace_prefix(ns), |_| true)
-            .await
+            l1.clear_namespace(handle)?
+        };
+        let l2 = self
+            .delete_listed(&self.layout.namespace_prefix(ns), |_| true)
+            .await?;
+        Ok(Removed { l1, l2 })
     }
 
     /// Removes everything this cache (its prefix) holds in both tiers:
     /// entries, chunks, tag generations and leases (needs listing).
-    pub async fn clear(&self) -> Result<L2Status> {
+    pub async fn clear(&self) -> Result<Removed> {
         self.require_listing("clearing the cache")?;
-        cell_mut(&self.l1)?.clear();
-        self.delete_listed(&self.layout.cache_prefix(), |_| true)
-            .await
+        let l1 = cell_mut(&self.l1)?.clear();
+        let l2 = self
+            .delete_listed(&self.layout.cache_prefix(), |_| true)
+            .await?;
+        Ok(Removed { l1, l2 })
     }
 
     fn require_listing(&self, what: &'static str) -> Result<()> {

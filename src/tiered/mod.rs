@@ -29,12 +29,14 @@ mod l1_record;
 mod l2;
 pub mod layout;
 mod read;
+mod read_many;
 mod retry;
 pub mod seal;
 mod sealed_records;
 mod stats;
 mod tag_generations;
 mod write;
+mod write_many;
 
 use core::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;
@@ -46,6 +48,7 @@ pub use retry::{MAX_BACKOFF_MS, MAX_RETRIES, RetryPolicy};
 pub use seal::{RandomSource, SealConfig};
 pub use stats::{BackendStats, EventHook, Op, TieredEvent, TieredStats};
 pub use write::{PendingWrite, WriteOptions};
+pub use write_many::Removed;
 
 use crate::backend::{Backend, BackendCaps};
 use crate::clock::Clock;
@@ -239,6 +242,26 @@ impl<B: Backend> TieredCache<B> {
     /// The L2 key layout.
     pub fn layout(&self) -> &Layout {
         &self.layout
+    }
+
+    /// The id of namespace `name`, interned once by L1 (bounded by
+    /// [`MAX_NAMESPACES`](crate::memory::MAX_NAMESPACES)); `""` is 0. Hosts
+    /// pass ids across their boundary and turn them back with
+    /// [`TieredCache::namespace_name`].
+    pub fn namespace_id(&self, name: &str) -> Result<u32> {
+        layout::check_namespace(name)?;
+        Ok(cell_mut(&self.l1)?.namespace(name)?.id())
+    }
+
+    /// The name of the namespace with id `id` (from [`TieredCache::namespace_id`]).
+    pub fn namespace_name(&self, id: u32) -> Result<String> {
+        let l1 = cell_ref(&self.l1)?;
+        l1.namespace_name(crate::memory::Ns(id))
+            .map(str::to_string)
+            .ok_or_else(|| CacheError::InvalidOption {
+                name: "namespace",
+                reason: format!("no namespace has id {id}"),
+            })
     }
 
     /// Counters of both tiers and the breaker state.

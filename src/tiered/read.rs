@@ -7,7 +7,7 @@ use crate::error::{CacheError, Result};
 use crate::memory::{Freshness, SetOptions, Ttl};
 use crate::tiered::chunks::Manifest;
 use crate::tiered::l1_record::{self, TagGens};
-use crate::tiered::l2::L2Error;
+use crate::tiered::l2::{L2Error, L2Result};
 use crate::tiered::layout::check_namespace;
 use crate::tiered::seal::OpenError;
 use crate::tiered::stats::TieredEvent;
@@ -16,8 +16,15 @@ use crate::tiered::{Lookup, TieredCache};
 use crate::tiered::{cell_mut, cell_ref};
 use crate::ttl::MAX_TTL_MS;
 
+/// What L1 holds for one key.
+pub(super) enum L1Read {
+    Fresh(Vec<u8>),
+    Stale(Vec<u8>),
+    Absent,
+}
+
 /// What L2 said about one entry key.
-enum L2Read {
+pub(super) enum L2Read {
     /// A checked envelope without its payload, and the bytes it came from:
     /// the payload is inflated only once the entry is known to be wanted.
     Found(Envelope, Vec<u8>),
@@ -53,39 +60,65 @@ impl<B: Backend> TieredCache<B> {
 
     async fn read(&self, ns: &str, key: &str, max_stale: u64) -> Result<Lookup> {
         check_namespace(ns)?;
+        let stale_copy = match self.read_l1(ns, key, max_stale).await? {
+            L1Read::Fresh(value) => return Ok(Lookup::Fresh(value)),
+            L1Read::Stale(value) => Some(value),
+            L1Read::Absent => None,
+        };
+        let l2 = self.read_l2(ns, key).await;
+        Ok(self.settle(ns, key, l2, stale_copy, max_stale).await)
+    }
+
+    /// What L1 holds for `key` (a copy invalidated by a tag is dropped).
+    pub(super) async fn read_l1(&self, ns: &str, key: &str, max_stale: u64) -> Result<L1Read> {
         let l1_found = {
             let mut l1 = cell_mut(&self.l1)?;
             let handle = l1.namespace(ns)?;
             l1.get_allowing_stale(handle, key, max_stale)?
                 .map(|(record, freshness)| (record.into_owned(), freshness))
         };
-        let mut stale_copy = None;
-        if let Some((record, freshness)) = l1_found {
-            match l1_record::decode(&record) {
-                Ok((tags, value)) if self.tags_current(ns, &tags).await => match freshness {
-                    Freshness::Fresh => return Ok(Lookup::Fresh(value.to_vec())),
-                    Freshness::Stale => stale_copy = Some(value.to_vec()),
-                },
-                // Invalidated elsewhere (or unreadable): drop the local copy.
-                _ => self.drop_l1(ns, key),
+        let Some((record, freshness)) = l1_found else {
+            return Ok(L1Read::Absent);
+        };
+        match l1_record::decode(&record) {
+            Ok((tags, value)) if self.tags_current(ns, &tags).await => Ok(match freshness {
+                Freshness::Fresh => L1Read::Fresh(value.to_vec()),
+                Freshness::Stale => L1Read::Stale(value.to_vec()),
+            }),
+            // Invalidated elsewhere (or unreadable): drop the local copy.
+            _ => {
+                self.drop_l1(ns, key);
+                Ok(L1Read::Absent)
             }
         }
+    }
 
+    /// Decides what an L2 answer means for `key`: counts it, checks freshness
+    /// and tags, backfills L1 on a fresh hit. `stale_copy` (from L1) is served
+    /// when L2 cannot be reached.
+    pub(super) async fn settle(
+        &self,
+        ns: &str,
+        key: &str,
+        l2: L2Read,
+        stale_copy: Option<Vec<u8>>,
+        max_stale: u64,
+    ) -> Lookup {
         let now = self.now();
-        let (head, stored) = match self.read_l2(ns, key).await {
+        let (head, stored) = match l2 {
             L2Read::Found(head, stored) => (head, stored),
             L2Read::Absent => {
                 self.count(|s| s.misses = s.misses.saturating_add(1));
-                return Ok(Lookup::Miss);
+                return Lookup::Miss;
             }
-            L2Read::Unavailable => return Ok(stale_copy.map_or(Lookup::Miss, Lookup::Stale)),
+            L2Read::Unavailable => return stale_copy.map_or(Lookup::Miss, Lookup::Stale),
         };
         let fresh = head.is_fresh(now);
         let stale_age = head.expires_at.map_or(0, |at| now.saturating_sub(at));
         let servable = fresh || (head.is_servable_stale(now) && stale_age < max_stale);
         if !servable || !self.tags_current(ns, &head.tags).await {
             self.count(|s| s.misses = s.misses.saturating_add(1));
-            return Ok(Lookup::Miss);
+            return Lookup::Miss;
         }
         // Inflated only now, with no await until the value leaves: however
         // many reads overlap, one payload (at most max_value_bytes) is being
@@ -96,17 +129,17 @@ impl<B: Backend> TieredCache<B> {
                 // Counted as corrupt, then as a miss, like any unusable entry.
                 let _absent = self.corrupt(&self.layout.entry_key(ns, key), error);
                 self.count(|s| s.misses = s.misses.saturating_add(1));
-                return Ok(Lookup::Miss);
+                return Lookup::Miss;
             }
         };
         drop(stored);
         if fresh {
             self.count(|s| s.hits = s.hits.saturating_add(1));
             self.backfill(ns, key, &envelope, now);
-            Ok(Lookup::Fresh(envelope.payload))
+            Lookup::Fresh(envelope.payload)
         } else {
             self.count(|s| s.stale_hits = s.stale_hits.saturating_add(1));
-            Ok(Lookup::Stale(envelope.payload))
+            Lookup::Stale(envelope.payload)
         }
     }
 
@@ -124,9 +157,22 @@ impl<B: Backend> TieredCache<B> {
     /// chunks when needed. Sealed: entry value = seal(envelope or manifest),
     /// and the joined chunks = seal(envelope). Every read is bounded by what
     /// this cache can have written (see `bounds`), checked before copying.
-    async fn read_l2(&self, ns: &str, key: &str) -> L2Read {
+    pub(super) async fn read_l2(&self, ns: &str, key: &str) -> L2Read {
         let entry_key = self.layout.entry_key(ns, key);
-        let stored = match self.get_one(&entry_key, self.bounds.entry_record).await {
+        let stored = self.get_one(&entry_key, self.bounds.entry_record).await;
+        self.open_l2(ns, key, stored).await
+    }
+
+    /// Opens what the backend answered for the entry of `key` (one read of
+    /// [`TieredCache::read_l2`], or one slot of a batch).
+    pub(super) async fn open_l2(
+        &self,
+        ns: &str,
+        key: &str,
+        stored: L2Result<Option<Vec<u8>>>,
+    ) -> L2Read {
+        let entry_key = self.layout.entry_key(ns, key);
+        let stored = match stored {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return L2Read::Absent,
             Err(L2Error::Corrupt(error)) => {

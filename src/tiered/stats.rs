@@ -37,6 +37,15 @@ pub struct BackendStats {
 }
 
 impl BackendStats {
+    /// Mean latency of the backend calls made so far, in ms (0 before any).
+    pub fn latency_avg_ms(&self) -> f64 {
+        if self.latency_count == 0 {
+            0.0
+        } else {
+            self.latency_sum_ms as f64 / self.latency_count as f64
+        }
+    }
+
     pub(crate) fn record_latency(&mut self, ms: u64) {
         self.latency_sum_ms = self.latency_sum_ms.saturating_add(ms);
         self.latency_count = self.latency_count.saturating_add(1);

@@ -38,10 +38,30 @@ pub struct PendingWrite {
     generations_unknown: bool,
 }
 
+/// A write checked, encoded and planned, not yet stored in either tier.
+#[derive(Debug)]
+pub(super) struct Prepared {
+    tags: Vec<(String, u64)>,
+    ttl: Option<u64>,
+    stale_ms: Option<u64>,
+    write: PendingWrite,
+}
+
 impl PendingWrite {
     /// The L2 key the entry goes to.
     pub fn key(&self) -> &str {
         &self.entry_key
+    }
+
+    /// True when the entry is one record with known tag generations (it can
+    /// share a batch write with others).
+    pub(super) fn is_single(&self) -> bool {
+        !self.generations_unknown && matches!(self.form, StoredForm::Single(_))
+    }
+
+    /// The entry key and the stored form.
+    pub(super) fn into_form(self) -> (String, StoredForm) {
+        (self.entry_key, self.form)
     }
 
     /// The (clamped) backend TTL hint the write will carry.
@@ -79,6 +99,19 @@ impl<B: Backend> TieredCache<B> {
         opts: &WriteOptions<'_>,
     ) -> Result<PendingWrite> {
         check_namespace(ns)?;
+        self.check_write(key, value, opts)?;
+        let generations = self.generations(ns, opts.tags).await;
+        let prepared = self.prepare(ns, key, value, opts, &generations)?;
+        self.commit_l1(ns, key, value, opts, prepared)
+    }
+
+    /// Checks one write's key, value size, tags and TTL (nothing changes).
+    pub(super) fn check_write(
+        &self,
+        key: &str,
+        value: &[u8],
+        opts: &WriteOptions<'_>,
+    ) -> Result<()> {
         let (max_key, max_value, max_tags, default_ttl) = {
             let l1 = cell_ref(&self.l1)?;
             let c = l1.config();
@@ -97,10 +130,23 @@ impl<B: Backend> TieredCache<B> {
                 limit: max_value,
             });
         }
+        opts.ttl.resolve(default_ttl)?;
+        Ok(())
+    }
+
+    /// Encodes, seals and plans the L2 form of one checked write, touching
+    /// neither tier: a batch prepares every item before it stores any.
+    pub(super) fn prepare(
+        &self,
+        ns: &str,
+        key: &str,
+        value: &[u8],
+        opts: &WriteOptions<'_>,
+        generations: &[Option<u64>],
+    ) -> Result<Prepared> {
+        let default_ttl = cell_ref(&self.l1)?.config().default_ttl_ms;
         let ttl = opts.ttl.resolve(default_ttl)?;
         let stale_ms = opts.stale_ms.filter(|&ms| ms > 0 && ttl.is_some());
-
-        let generations = self.generations(ns, opts.tags).await;
         // Unknown (L2 failed) or unreadable (damaged in L2): writing would
         // record a generation that never matches, so the entry stays out of L2.
         let generations_unknown = generations
@@ -154,31 +200,45 @@ impl<B: Backend> TieredCache<B> {
             .caps
             .clamp_ttl(stale_until.or(expires_at).map(|at| at.saturating_sub(now)));
 
-        // Everything is validated: now L1.
-        let record = l1_record::encode(&envelope.tags, value);
-        let l1_opts = SetOptions {
-            ttl: Ttl::from_option(ttl),
-            idle: Ttl::Default,
+        Ok(Prepared {
+            tags: envelope.tags,
+            ttl,
             stale_ms,
+            write: PendingWrite {
+                entry_key,
+                form,
+                ttl_hint_ms,
+                generations_unknown,
+            },
+        })
+    }
+
+    /// Stores a prepared write in L1 and hands back its L2 write.
+    pub(super) fn commit_l1(
+        &self,
+        ns: &str,
+        key: &str,
+        value: &[u8],
+        opts: &WriteOptions<'_>,
+        prepared: Prepared,
+    ) -> Result<PendingWrite> {
+        let record = l1_record::encode(&prepared.tags, value);
+        let l1_opts = SetOptions {
+            ttl: Ttl::from_option(prepared.ttl),
+            idle: Ttl::Default,
+            stale_ms: prepared.stale_ms,
             tags: opts.tags,
         };
-        {
-            let mut l1 = cell_mut(&self.l1)?;
-            let handle = l1.namespace(ns)?;
-            if let Err(error) = l1.set(handle, key, &record, &l1_opts) {
-                // Too large for L1's byte budget: L2 still takes it; no old copy may linger.
-                let _ = l1.delete(handle, key);
-                if !matches!(error, CacheError::ValueTooLarge { .. }) {
-                    return Err(error);
-                }
+        let mut l1 = cell_mut(&self.l1)?;
+        let handle = l1.namespace(ns)?;
+        if let Err(error) = l1.set(handle, key, &record, &l1_opts) {
+            // Too large for L1's byte budget: L2 still takes it; no old copy may linger.
+            let _ = l1.delete(handle, key);
+            if !matches!(error, CacheError::ValueTooLarge { .. }) {
+                return Err(error);
             }
         }
-        Ok(PendingWrite {
-            entry_key,
-            form,
-            ttl_hint_ms,
-            generations_unknown,
-        })
+        Ok(prepared.write)
     }
 
     /// Makes a pending L2 write: chunks first, then the manifest, so no reader

@@ -82,6 +82,25 @@ function faulty(adapter) {
   return wrapped;
 }
 
+/**
+ * An adapter wrapper that counts the calls made to each method (`calls.get`,
+ * `calls.getMany`, ...); `reads()` is every call that reads values.
+ */
+function counting(adapter) {
+  const calls = {};
+  const wrapped = { caps: adapter.caps, calls };
+  for (const m of ['get', 'set', 'delete', 'getMany', 'setMany', 'deleteMany', 'listKeys', 'setIfAbsent']) {
+    if (typeof adapter[m] !== 'function') continue;
+    wrapped[m] = (...args) => {
+      calls[m] = (calls[m] ?? 0) + 1;
+      return adapter[m](...args);
+    };
+  }
+  wrapped.reads = () => (calls.get ?? 0) + (calls.getMany ?? 0);
+  wrapped.reset = () => { for (const m of Object.keys(calls)) delete calls[m]; };
+  return wrapped;
+}
+
 /** Two caches ("isolates") on one service under one prefix, sharing a manual clock. */
 function pair(lib, backendFactory, extra = {}) {
   const c = clock();
@@ -425,6 +444,31 @@ const cases = [
       t.throws(() => lib.createCache({ signingKeys: [k1] }), 'INVALID_OPTION');
     }),
   },
+  {
+    name: 'single-flight reaches the store: a miss is one backend read, however many callers',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const { make } = pair(lib, backendFactory);
+      const spy = counting(backendFactory());
+      const a = make(spy);
+      let loads = 0;
+      const loader = async () => { loads += 1; await tick(); return { n: loads }; };
+      t.deepEqual(await a.getOrSet('one', loader, { ttl: 60_000 }), { n: 1 });
+      t.equal(spy.reads(), 1, 'a single miss reads the backend once');
+      t.equal((await a.stats()).misses, 1, 'and counts one miss');
+      spy.reset();
+      const all = await Promise.all(Array.from({ length: 100 }, () => a.getOrSet('hot', loader, { ttl: 60_000 })));
+      t.equal(loads, 2, 'one load for 100 callers');
+      t.ok(all.every((v) => v.n === 2), 'every caller got the loaded value');
+      t.equal(spy.reads(), 1, `100 concurrent callers on a cold key read the backend once (${JSON.stringify(spy.calls)})`);
+      t.equal(spy.calls.set ?? spy.calls.setMany, 1, 'and write it once');
+      spy.reset();
+      t.deepEqual(await a.getOrSet('hot', loader), { n: 2 }, 'then a hit');
+      t.equal(spy.reads(), 0, 'served from L1');
+      const s = await a.stats();
+      t.equal(s.hits, 1, 'the hit is counted');
+      t.equal(s.misses, 2, 'each cold key counted once as a miss');
+    }),
+  },
 ];
 
-export { cases, faulty };
+export { cases, counting, faulty };

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { cli, io } from '@bytecodealliance/preview2-shim';
+import { cli, io, random } from '@bytecodealliance/preview2-shim';
 
 const OUT = new URL(process.env.EDGECACHE_JCO_KEYVALUE_DIR ?? './jco-keyvalue-out/', import.meta.url);
 const { instantiate } = await import(new URL('edgecache-keyvalue.js', OUT).href);
@@ -106,6 +106,7 @@ async function instance(kv, { clock = new Clock(), env = [] } = {}) {
     'wasi:cli/terminal-stderr': cli.terminalStderr,
     'wasi:clocks/wall-clock': clock.wallClock(),
     'wasi:io/error': io.error, 'wasi:io/poll': io.poll, 'wasi:io/streams': io.streams,
+    'wasi:random/random': random.random,
     'wasi:keyvalue/store': store, 'wasi:keyvalue/atomics': atomics, 'wasi:keyvalue/batch': batch,
     'edgecache:cache/loader': { load: () => { throw Object.assign(new Error('no loader'), { payload: 'no loader' }); } },
   };

@@ -12,6 +12,10 @@
 //     RAW_DUMP holds the component's raw-bytes entries (interop/out/
 //     component_entries.txt), read through the npm wasm's tiered core directly,
 //     because the public API decodes every payload with the JS value codec.
+//   node tests/component/npm_interop.mjs write-sealed OUT / read-sealed DUMP
+//     the same both ways for entries signed and encrypted (signingKeys,
+//     encryptionKeys): the component, given the same keys, reads what npm
+//     sealed, and npm reads what the component sealed.
 //
 // Dump format: `# header`, then `key<TAB>hex value` lines sorted by key.
 // The JS layer stores a Uint8Array as its codec encoding 0x01 0x21 + bytes and
@@ -140,13 +144,63 @@ async function readRaw(path) {
   console.log(`npm_interop: read ${expected.length} raw entries the component wrote`);
 }
 
+// Signed and encrypted entries: the keys wasmtime_npm_interop_test.py uses too
+// (bytes 0..31 sign, 32..63 encrypt).
+const SEAL = {
+  signingKeys: [Uint8Array.from({ length: 32 }, (_, i) => i)],
+  encryptionKeys: [Uint8Array.from({ length: 32 }, (_, i) => 32 + i)],
+};
+const SEALED_WRITES = [
+  ['', 'sealed', 'signed and encrypted by npm'],
+  ['tenant', 'sealed', 'namespaced, sealed by npm'],
+];
+
+async function writeSealed(out) {
+  const adapter = mapAdapter();
+  const cache = createCache({ backend: adapter, ...SEAL });
+  for (const [ns, key, value] of SEALED_WRITES) {
+    const view = ns === '' ? cache : cache.namespace(ns);
+    assert.equal(await view.set(key, value, { ttl: null }), 'written', key);
+  }
+  for (const stored of adapter.map.values()) {
+    assert.ok(!Buffer.from(stored).toString('latin1').includes('by npm'), 'encrypted: no plaintext in L2');
+  }
+  await cache.close();
+  writeDump(out, 'signed and encrypted by the npm build (tests/component/npm_interop.mjs)', adapter.map);
+  console.log(`npm_interop: wrote ${adapter.map.size} sealed entries to ${out}`);
+}
+
+async function readSealed(path) {
+  const expected = [
+    ['', 'sealed', 'signed and encrypted by the component'],
+    ['tenant', 'sealed', 'namespaced, sealed by the component'],
+  ];
+  const cache = createCache({ backend: mapAdapter(readDump(path)), ...SEAL });
+  for (const [ns, key, value] of expected) {
+    const view = ns === '' ? cache : cache.namespace(ns);
+    assert.equal(await view.get(key), value, `${ns}/${key}`);
+  }
+  const { l2 } = await cache.stats();
+  assert.deepEqual([l2.hits, l2.security, l2.corrupt], [expected.length, 0, 0]);
+  // Without the keys nothing is served (a sealed record is not an envelope).
+  const stranger = createCache({ backend: mapAdapter(readDump(path)) });
+  assert.equal(await stranger.get('sealed'), undefined);
+  const s = (await stranger.stats()).l2;
+  assert.equal(s.security + s.corrupt, 1);
+  console.log(`npm_interop: read ${expected.length} sealed entries the component wrote`);
+}
+
 const [mode, ...paths] = process.argv.slice(2);
 if (mode === 'write' && paths.length === 1) {
   await write(paths[0]);
 } else if (mode === 'read' && paths.length === 2) {
   await readCodec(paths[0]);
   await readRaw(paths[1]);
+} else if (mode === 'write-sealed' && paths.length === 1) {
+  await writeSealed(paths[0]);
+} else if (mode === 'read-sealed' && paths.length === 1) {
+  await readSealed(paths[0]);
 } else {
-  console.error('usage: npm_interop.mjs write OUT | read CODEC_DUMP RAW_DUMP');
+  console.error('usage: npm_interop.mjs write OUT | read CODEC_DUMP RAW_DUMP | write-sealed OUT | read-sealed DUMP');
   process.exit(2);
 }

@@ -27,6 +27,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 INTEROP = os.path.join(HERE, "interop")
 NPM_ENTRIES = os.environ.get(
     "EDGECACHE_NPM_ENTRIES", os.path.join(INTEROP, "npm_entries.txt"))
+NPM_SEALED = os.environ.get("EDGECACHE_NPM_SEALED_ENTRIES")
+COMPONENT_SEALED_OUT = os.environ.get(
+    "EDGECACHE_COMPONENT_SEALED_ENTRIES",
+    os.path.join(INTEROP, "out", "component_sealed_entries.txt"))
+# The keys npm_interop.mjs seals with: bytes 0..31 sign, 32..63 encrypt.
+SEAL = {"signing_keys": [bytes(range(32))], "encryption_keys": [bytes(range(32, 64))]}
 COMPONENT_OUT = os.environ.get(
     "EDGECACHE_COMPONENT_NPM_ENTRIES",
     os.path.join(INTEROP, "out", "component_entries_for_npm.txt"))
@@ -83,6 +89,41 @@ class InteropWithTheNpmBuild(unittest.TestCase):
         with open(COMPONENT_OUT, "w", encoding="utf-8") as f:
             f.write("# written by the tiered component for the npm build "
                     "(wasmtime_npm_interop_test.py)\n")
+            for key in sorted(kv.data):
+                f.write(f"{key}\t{kv.data[key].hex()}\n")
+
+
+    @unittest.skipUnless(NPM_SEALED, "EDGECACHE_NPM_SEALED_ENTRIES: run by scripts/test-component.sh")
+    def test_entries_npm_signed_and_encrypted_are_read_with_the_same_keys(self):
+        kv = DictBackend()
+        kv.data.update(read_entries(NPM_SEALED))
+        self.assertEqual(len(kv.data), 2)
+        c = Host(kv).cache(**SEAL)
+        self.assertEqual(c.get("sealed"), js_string("signed and encrypted by npm"))
+        self.assertEqual(c.get("sealed", ns="tenant"), js_string("namespaced, sealed by npm"))
+        s = c.stats()["l2"]
+        self.assertEqual((s["hits"], s["security"], s["corrupt"]), (2, 0, 0))
+        # Without the keys nothing is served (a sealed record is not an envelope).
+        stranger = Host(kv).cache()
+        self.assertIsNone(stranger.get("sealed"))
+        s = stranger.stats()["l2"]
+        self.assertEqual(s["security"] + s["corrupt"], 1)
+
+    def test_component_sealed_entries_are_dumped_for_the_npm_reader(self):
+        kv = DictBackend()
+        c = Host(kv).cache(**SEAL)
+        writes = [
+            ("sealed", "", js_string("signed and encrypted by the component")),
+            ("sealed", "tenant", js_string("namespaced, sealed by the component")),
+        ]
+        for key, ns, value in writes:
+            self.assertEqual(c.set(key, value, ns=ns, ttl="never"), "written")
+        for stored in kv.data.values():
+            self.assertNotIn(b"by the component", stored)
+        self.assertEqual(c.get("sealed"), writes[0][2])
+        os.makedirs(os.path.dirname(COMPONENT_SEALED_OUT), exist_ok=True)
+        with open(COMPONENT_SEALED_OUT, "w", encoding="utf-8") as f:
+            f.write("# signed and encrypted by the tiered component (wasmtime_npm_interop_test.py)\n")
             for key in sorted(kv.data):
                 f.write(f"{key}\t{kv.data[key].hex()}\n")
 

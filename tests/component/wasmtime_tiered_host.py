@@ -149,7 +149,9 @@ class Host:
         return out
 
     def cache(self, prefix=None, retries=None, breaker_threshold=None,
-              breaker_cooldown_ms=None, tag_cache_ms=None, **memory):
+              breaker_cooldown_ms=None, tag_cache_ms=None, retry_base_ms=None,
+              retry_max_ms=None, chunking=None, max_chunks=None, signing_keys=None,
+              encryption_keys=None, **memory):
         mem = {k: None for k in OPTION_FIELDS}
         for k, v in memory.items():
             mem[k.replace("_", "-")] = v
@@ -157,6 +159,9 @@ class Host:
             "memory": _record(mem), "prefix": prefix, "l1-max-ttl-ms": None,
             "tag-cache-ms": tag_cache_ms, "retries": retries,
             "breaker-threshold": breaker_threshold, "breaker-cooldown-ms": breaker_cooldown_ms,
+            "retry-base-ms": retry_base_ms, "retry-max-ms": retry_max_ms,
+            "chunking": chunking, "max-chunks": max_chunks,
+            "signing-keys": signing_keys, "encryption-keys": encryption_keys,
         })
         return TieredClient(self, unwrap(self.call("[constructor]cache", opts)))
 

@@ -203,7 +203,10 @@ class TieredInWasmtime(unittest.TestCase):
         time.sleep(0.01)  # past the 1 ms TTL, well inside the stale window
         self.assertEqual(c.lookup("k"), (b"old", "stale"))
         self.a.loader = lambda ns, key: "origin down"
-        self.assertEqual(c.get_or_set("k", ttl=60_000), (b"old", "stale", "origin down"))
+        # Bounded by this call's window (stale-ms), like the npm build's staleIfError.
+        with self.assertRaises(CacheError):
+            c.get_or_set("k", ttl=60_000)
+        self.assertEqual(c.get_or_set("k", ttl=60_000, stale=600_000), (b"old", "stale", "origin down"))
         with self.assertRaises(CacheError) as caught:
             c.get_or_set("missing")
         self.assertEqual((caught.exception.case, caught.exception.detail), ("loader", "origin down"))

@@ -28,6 +28,24 @@ function countingLoader(label, fail = () => false) {
 
 export const getOrSetCases = [
   {
+    name: 'getOrSet: stats count a miss once, a hit once and a stale serve as staleHits',
+    async run(lib, t) {
+      const clock = manualClock();
+      const cache = lib.createCache({ now: clock.now });
+      const loader = countingLoader('v');
+      const options = { ttl: 1_000, staleWhileRevalidate: '10s', waitUntil: () => {} };
+      await cache.getOrSet('k', loader, options);
+      await cache.getOrSet('k', loader, options);
+      let s = await cache.stats();
+      t.deepEqual([s.hits, s.misses, s.hitRatio], [1, 1, 0.5], '1 miss + 1 hit');
+      t.equal(s.staleHits, 0);
+      clock.advance(1_500);
+      t.equal(await cache.getOrSet('k', loader, options), 'v-1', 'served stale');
+      s = await cache.stats();
+      t.equal(s.staleHits, 1, 'counted as a stale hit');
+    },
+  },
+  {
     name: 'getOrSet: miss loads and stores, hit returns without calling the loader',
     async run(lib, t) {
       const cache = lib.createCache();

@@ -28,8 +28,8 @@ export default {
       return origin(match[1]);
     }, { ttl: '2s', staleWhileRevalidate: '60s', staleIfError: '10m', waitUntil: ctx });
     // Older than its 2 s of freshness: served stale while the refresh runs behind
-    // (the refresh's loader may start after we answer, so its age tells).
-    if (status === 'hit' && Date.now() - item.renderedAt.getTime() > 2_000) status = 'stale';
+    // (the refresh's loader has started by now, so the value's age tells, not the flag).
+    if (Date.now() - item.renderedAt.getTime() > 2_000) status = 'stale';
     return Response.json(item, { headers: { 'x-cache': status } });
   },
 };
