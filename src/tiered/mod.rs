@@ -24,6 +24,7 @@ mod bounds;
 mod breaker;
 pub mod chunks;
 mod get_or_load;
+mod health;
 mod invalidate;
 mod l1_record;
 mod l2;
@@ -43,6 +44,7 @@ use std::rc::Rc;
 
 pub use breaker::BreakerState;
 pub use get_or_load::{LoadError, Loaded};
+pub use health::{Health, LastFailure, Probe};
 pub use layout::Layout;
 pub use retry::{MAX_BACKOFF_MS, MAX_RETRIES, RetryPolicy};
 pub use seal::{RandomSource, SealConfig};
@@ -179,6 +181,7 @@ pub struct TieredCache<B: Backend> {
     breaker: RefCell<Breaker>,
     generations: RefCell<GenerationCache>,
     stats: RefCell<BackendStats>,
+    last_failure: RefCell<Option<LastFailure>>,
     rng: RefCell<XorShift>,
     sealer: Option<Sealer>,
     hook: Option<EventHook>,
@@ -216,6 +219,7 @@ impl<B: Backend> TieredCache<B> {
             rng: RefCell::new(XorShift::new(config.seed)),
             sealer,
             stats: RefCell::default(),
+            last_failure: RefCell::default(),
             l1: RefCell::new(l1),
             hook: None,
             backend,
