@@ -21,9 +21,17 @@ pub struct LastFailure {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Probe {
     /// The backend answered in `latency_ms`.
-    Answered { latency_ms: u64 },
+    Answered {
+        /// How long the read took, in ms.
+        latency_ms: u64,
+    },
     /// The backend failed with this message after `latency_ms`.
-    Failed { latency_ms: u64, message: String },
+    Failed {
+        /// How long until it failed, in ms.
+        latency_ms: u64,
+        /// The backend's message.
+        message: String,
+    },
 }
 
 /// A tiered cache's health.

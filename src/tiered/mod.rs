@@ -131,10 +131,12 @@ pub enum L2Status {
 /// A read across both tiers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
+    /// Not expired.
     Fresh(Vec<u8>),
     /// Past its expiry but inside its stale window: serve it and refresh, or
     /// serve it because the origin failed.
     Stale(Vec<u8>),
+    /// Nothing usable in either tier.
     Miss,
 }
 
@@ -152,7 +154,10 @@ impl Lookup {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lease {
     /// This caller holds it until its TTL ends or it is released.
-    Acquired { token: u64 },
+    Acquired {
+        /// Proves ownership when releasing.
+        token: u64,
+    },
     /// Someone else holds it: serve stale, do not refresh.
     Busy,
     /// No lease possible (no atomic operation, breaker open, backend error):
