@@ -160,10 +160,11 @@ impl WasmTieredCache {
         })
     }
 
+    /// Whether a fresh entry exists (see `TieredCache::has` for why it reads the record).
     pub fn has(&self, ns: u32, key: String) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            Ok(js(c.cache.get(&name, &key).await)?.is_some().into())
+            Ok(js(c.cache.has(&name, &key).await)?.into())
         })
     }
 
