@@ -433,6 +433,19 @@ export class Cache {
   }
 
   /**
+   * `{ l1: { entries, bytes }, breaker, lastError, probe? }`: L1 size, the
+   * breaker state and the last backend failure (`null` without a backend);
+   * with `{ probe: true }`, one timed backend read too.
+   */
+  async health(options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new EdgeCacheError('INVALID_OPTION', 'health options must be an object: { probe?: boolean }');
+    }
+    const probe = options.probe === true;
+    return this.#call('health', (d) => d.health(probe));
+  }
+
+  /**
    * Calls fn({ key, namespace, cause }) after each removal in this namespace
    * (cause: 'capacity' | 'expired' | 'explicit'), synchronously after the call that
    * removed them. Exceptions thrown by fn are ignored. Resolves to an unsubscribe function.

@@ -146,6 +146,18 @@ export interface L2Stats {
   latencyMaxMs: number;
 }
 
+/** `health()`: what a status endpoint shows. */
+export interface CacheHealth {
+  /** Entries and bytes in this isolate's memory tier now. */
+  l1: { entries: number; bytes: number };
+  /** `null` without a backend. */
+  breaker: 'closed' | 'open' | 'half-open' | null;
+  /** The last failed backend call: its operation, message and time (epoch ms, the cache's clock); `null` if none. */
+  lastError: { op: string; message: string; at: number } | null;
+  /** Only with `{ probe: true }` on a cache with a backend: one read's outcome and latency in ms. */
+  probe?: { ok: boolean; latencyMs: number; error?: string };
+}
+
 /** `stats()` of a cache with a backend: the L1 counters, `l2` and the breaker state. */
 export interface TieredCacheStats extends CacheStats {
   l2: L2Stats;
@@ -242,6 +254,12 @@ export declare class Cache {
   deleteMatching(pattern: string): Promise<number>;
 
   stats(): Promise<CacheStats>;
+  /**
+   * L1 size, the breaker state and the last backend failure (`null` for a
+   * memory-only cache); with `{ probe: true }` (default false) also one timed
+   * backend read of a key no entry uses, made even while the breaker is open.
+   */
+  health(options?: { probe?: boolean }): Promise<CacheHealth>;
   /** Frees the cache (and its namespace views); later calls reject with CLOSED. */
   close(): Promise<void>;
   /** True once close() was called on this cache or any of its views. */

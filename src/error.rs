@@ -10,35 +10,77 @@ use core::fmt;
 #[non_exhaustive]
 pub enum CacheError {
     /// A key is empty, too long, or contains a forbidden character.
-    InvalidKey { reason: &'static str },
+    InvalidKey {
+        /// Why the key was refused.
+        reason: &'static str,
+    },
     /// A value is larger than the cache (or the backend) accepts.
-    ValueTooLarge { size: u64, limit: u64 },
+    ValueTooLarge {
+        /// The value's size in bytes.
+        size: u64,
+        /// The largest size allowed.
+        limit: u64,
+    },
     /// A TTL is negative, not a number, too large, or unparseable.
-    InvalidTtl { reason: String },
+    InvalidTtl {
+        /// Why the TTL was refused.
+        reason: String,
+    },
     /// An option passed at construction or per call is invalid.
-    InvalidOption { name: &'static str, reason: String },
+    InvalidOption {
+        /// The option's name.
+        name: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
     /// `incr`/`decr` on a value that is not a 64-bit decimal integer.
     NotAnInteger,
     /// `incr`/`decr` would leave the 64-bit signed range.
     Overflow,
     /// A glob pattern is malformed (for example an unclosed `[`).
-    InvalidPattern { reason: &'static str },
+    InvalidPattern {
+        /// Why the pattern was refused.
+        reason: &'static str,
+    },
     /// Data (an envelope or compressed payload) is truncated, corrupt or foreign.
-    CorruptData { reason: &'static str },
+    CorruptData {
+        /// What was wrong with the data.
+        reason: &'static str,
+    },
     /// Data was written by a newer, unknown format version.
-    UnsupportedVersion { version: u8 },
+    UnsupportedVersion {
+        /// The version byte found.
+        version: u8,
+    },
     /// Decompression would exceed the configured output limit (decompression bomb).
-    DecompressionLimit { limit: u64 },
+    DecompressionLimit {
+        /// The most bytes inflation may produce.
+        limit: u64,
+    },
     /// Too many items in one batch or too many tags on one entry.
-    LimitExceeded { what: &'static str, limit: u64 },
+    LimitExceeded {
+        /// What was counted.
+        what: &'static str,
+        /// The most allowed.
+        limit: u64,
+    },
     /// The cache was closed and can no longer be used.
     Closed,
     /// A host backend failed; `message` never contains credentials.
-    Backend { message: String },
+    Backend {
+        /// The backend's message (no credentials).
+        message: String,
+    },
     /// A host backend did not answer in time.
-    Timeout { after_ms: u64 },
+    Timeout {
+        /// After how long, in ms.
+        after_ms: u64,
+    },
     /// The backend cannot do this (for example pattern invalidation without listing).
-    Unsupported { what: &'static str },
+    Unsupported {
+        /// What is not supported.
+        what: &'static str,
+    },
 }
 
 impl CacheError {

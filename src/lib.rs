@@ -89,6 +89,8 @@
 //! # Ok::<(), edgecache::CacheError>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod backend;
 pub mod clock;
 pub mod codec;

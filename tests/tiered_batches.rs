@@ -128,3 +128,36 @@ fn delete_many_counts_what_l1_held_and_removes_from_l2_in_batches() {
     assert_eq!(run(other.get("app", "a")).unwrap(), None);
     assert!(run(cache.delete_many("app", &keys(10_001))).is_err());
 }
+
+#[test]
+fn health_shows_l1_the_breaker_and_the_last_backend_failure() {
+    use edgecache::backend::Fault;
+    use edgecache::tiered::{BreakerState, Probe};
+    let (cache, backend, clock) = setup();
+    run(cache.set("app", "k", b"value", &WriteOptions::default())).unwrap();
+    let h = run(cache.health(false));
+    assert_eq!(h.l1_entries, 1);
+    assert!(h.l1_bytes > 0);
+    assert_eq!(h.breaker, BreakerState::Closed { failures: 0 });
+    assert_eq!((h.last_failure, h.probe), (None, None));
+
+    clock.advance(5);
+    backend.fail_next(10, Fault::Permanent);
+    let other = cache_with(TieredConfig::default(), &backend, &clock);
+    assert_eq!(run(other.get("app", "k")).unwrap(), None);
+    let h = run(other.health(true));
+    let last = h.last_failure.expect("the failed read is remembered");
+    assert_eq!(last.at_ms, T0 + 5);
+    assert!(last.message.contains("injected"), "{}", last.message);
+    assert!(
+        matches!(h.probe, Some(Probe::Failed { .. })),
+        "the probe met the fault too"
+    );
+    backend.clear_faults();
+    let calls = backend.calls();
+    assert!(matches!(
+        run(other.health(true)).probe,
+        Some(Probe::Answered { .. })
+    ));
+    assert_eq!(backend.calls() - calls, 1, "one backend read per probe");
+}

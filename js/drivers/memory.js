@@ -207,6 +207,12 @@ export class MemoryDriver {
     return this.wasm.stats();
   }
 
+  /** A memory-only cache has no breaker, no backend errors and nothing to probe. */
+  health() {
+    const { entries, bytes } = this.wasm.stats();
+    return { l1: { entries, bytes }, breaker: null, lastError: null };
+  }
+
   /** `handler(ns, key, cause)` after each removal. */
   onRemoval(handler) {
     this.wasm.onRemoval(handler);

@@ -172,6 +172,11 @@ export class TieredDriver {
     return this.wasm.stats();
   }
 
+  /** `{ l1, breaker, lastError, probe? }`; `probe`: time one backend read too. */
+  health(probe) {
+    return this.wasm.health(probe);
+  }
+
   /** `handler(event)` for backend failures, corrupt entries and breaker changes. */
   onEvent(handler) {
     this.wasm.onEvent(handler);

@@ -16,9 +16,15 @@ use crate::clock::Clock;
 /// A failure to inject into the next calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
+    /// A transient failure (retried).
     Transient,
+    /// A permanent failure (not retried).
     Permanent,
-    Timeout { after_ms: u64 },
+    /// A call that times out.
+    Timeout {
+        /// After how long, in ms.
+        after_ms: u64,
+    },
 }
 
 #[derive(Default)]
@@ -44,6 +50,7 @@ pub struct MemoryBackend {
 }
 
 impl MemoryBackend {
+    /// A backend with `caps` whose TTLs follow `clock`.
     pub fn new(caps: BackendCaps, clock: Rc<dyn Clock>) -> Self {
         MemoryBackend {
             state: Rc::default(),

@@ -162,18 +162,27 @@ pub enum BackendErrorKind {
     Permanent,
     /// The host adapter gave up waiting after `after_ms`. Not retried (the time
     /// is already spent) but counted by the circuit breaker.
-    Timeout { after_ms: u64 },
+    Timeout {
+        /// After how long, in ms.
+        after_ms: u64,
+    },
     /// The backend does not offer this operation (listing, atomic set).
     Unsupported,
     /// A value read back is larger than any record the reader asked for
     /// (see [`Backend::get_bounded`]): it was not copied. The store holds
     /// something this cache never wrote; the reader counts it as corrupt.
-    Oversized { size: u64, limit: u64 },
+    Oversized {
+        /// The value's size in bytes.
+        size: u64,
+        /// The largest size the read allowed.
+        limit: u64,
+    },
 }
 
 /// A failure reported by a backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackendError {
+    /// What kind of failure (decides retries and the breaker).
     pub kind: BackendErrorKind,
     /// Human-readable; adapters never put credentials here.
     pub message: String,
@@ -183,14 +192,17 @@ pub struct BackendError {
 }
 
 impl BackendError {
+    /// A failure worth retrying.
     pub fn transient(message: impl Into<String>) -> Self {
         Self::new(BackendErrorKind::Transient, message)
     }
 
+    /// A failure not worth retrying.
     pub fn permanent(message: impl Into<String>) -> Self {
         Self::new(BackendErrorKind::Permanent, message)
     }
 
+    /// A call that did not answer within `after_ms`.
     pub fn timeout(after_ms: u64) -> Self {
         Self::new(
             BackendErrorKind::Timeout { after_ms },
@@ -206,6 +218,7 @@ impl BackendError {
         )
     }
 
+    /// A failure of `kind` with `message` (no credentials in it).
     pub fn new(kind: BackendErrorKind, message: impl Into<String>) -> Self {
         BackendError {
             kind,
@@ -230,6 +243,7 @@ impl BackendError {
         self
     }
 
+    /// Whether a retry may succeed.
     pub fn is_transient(&self) -> bool {
         self.kind == BackendErrorKind::Transient
     }

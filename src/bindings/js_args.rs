@@ -2,6 +2,11 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
+#[cfg(feature = "js-tiered")]
+use js_sys::Function;
+
+#[cfg(feature = "js-tiered")]
+use crate::bindings::js_error::{JsResult, to_js};
 use crate::error::{CacheError, Result};
 use crate::memory::Ttl;
 use crate::ttl::{parse_duration, ttl_from_ms};
@@ -114,6 +119,29 @@ pub(crate) fn take_queued<T>(
     };
     let listener = listener.try_borrow().ok().and_then(|l| l.clone())?;
     Some((queued, listener))
+}
+
+/// `undefined`/`null` for none, else a function (INVALID_OPTION otherwise).
+#[cfg(feature = "js-tiered")]
+pub(crate) fn optional_function(name: &'static str, value: &JsValue) -> JsResult<Option<Function>> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    as_function(value).map(Some).ok_or_else(|| {
+        to_js(&CacheError::InvalidOption {
+            name,
+            reason: "expected a function".to_string(),
+        })
+    })
+}
+
+/// The error of a call that found the cache busy with another one.
+#[cfg(feature = "js-tiered")]
+pub(crate) fn busy() -> JsValue {
+    to_js(&CacheError::LimitExceeded {
+        what: "re-entrant calls into one cache",
+        limit: 1,
+    })
 }
 
 #[cfg(test)]

@@ -4,11 +4,16 @@
 //! throwing function) fails the call with INVALID_OPTION instead of running
 //! the cache at some other time.
 
+#[cfg(feature = "js-tiered")]
+use std::cell::Cell;
+
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 use crate::bindings::js_args::number_text;
 use crate::bindings::js_error::{JsResult, error_with_code, to_js};
+#[cfg(feature = "js-tiered")]
+use crate::clock::Clock;
 use crate::error::CacheError;
 
 /// Epoch ms from `now` if given, else `passed`, else `Date.now()`.
@@ -34,4 +39,40 @@ pub(crate) fn read_now(now: Option<&Function>, passed: Option<f64>) -> JsResult<
     }
     // Finite and non-negative: the cast saturates at u64::MAX, never traps.
     Ok(ms as u64)
+}
+
+/// The host clock: `Date.now()` or the `now` option. Each call checks it
+/// once before the core runs ([`HostClock::check`]: a bad reading fails the
+/// call, as in the memory build); the core's own readings inside the call
+/// (latencies) repeat the last good one if the function turns bad mid-call.
+#[cfg(feature = "js-tiered")]
+pub(crate) struct HostClock {
+    now: Option<Function>,
+    last: Cell<u64>,
+}
+
+#[cfg(feature = "js-tiered")]
+impl HostClock {
+    /// A clock over `now` (or `Date.now()`).
+    pub(crate) fn new(now: Option<Function>) -> HostClock {
+        HostClock {
+            now,
+            last: Cell::new(0),
+        }
+    }
+
+    pub(crate) fn check(&self) -> JsResult<()> {
+        self.last.set(read_now(self.now.as_ref(), None)?);
+        Ok(())
+    }
+}
+
+#[cfg(feature = "js-tiered")]
+impl Clock for HostClock {
+    fn now_ms(&self) -> u64 {
+        if let Ok(ms) = read_now(self.now.as_ref(), None) {
+            self.last.set(ms);
+        }
+        self.last.get()
+    }
 }

@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 
 use crate::memory::Stats;
 #[cfg(feature = "js-tiered")]
-use crate::tiered::{BackendStats, TieredStats};
+use crate::tiered::{BackendStats, Health, LastFailure, Probe, TieredStats};
 
 fn put(object: &Object, fields: &[(&str, f64)]) -> Result<(), JsValue> {
     for (name, value) in fields {
@@ -100,5 +100,54 @@ pub(crate) fn tiered_stats(stats: &TieredStats) -> Result<Object, JsValue> {
     let object = memory_stats(l1)?;
     Reflect::set(&object, &"l2".into(), backend_stats(l2)?.as_ref())?;
     Reflect::set(&object, &"breaker".into(), &breaker.name().into())?;
+    Ok(object)
+}
+
+/// `{ l1: { entries, bytes }, breaker, lastError: { op, message, at } | null,
+/// probe?: { ok, latencyMs, error? } }`.
+#[cfg(feature = "js-tiered")]
+pub(crate) fn health_object(health: &Health) -> Result<Object, JsValue> {
+    let Health {
+        l1_entries,
+        l1_bytes,
+        breaker,
+        last_failure,
+        probe,
+    } = health;
+    let object = Object::new();
+    let l1 = Object::new();
+    put(
+        &l1,
+        &[("entries", *l1_entries as f64), ("bytes", *l1_bytes as f64)],
+    )?;
+    Reflect::set(&object, &"l1".into(), l1.as_ref())?;
+    Reflect::set(&object, &"breaker".into(), &breaker.name().into())?;
+    let last = match last_failure {
+        Some(LastFailure { at_ms, op, message }) => {
+            let last = Object::new();
+            Reflect::set(&last, &"op".into(), &op.name().into())?;
+            Reflect::set(&last, &"message".into(), &message.as_str().into())?;
+            put(&last, &[("at", *at_ms as f64)])?;
+            last.into()
+        }
+        None => JsValue::NULL,
+    };
+    Reflect::set(&object, &"lastError".into(), &last)?;
+    if let Some(probe) = probe {
+        let out = Object::new();
+        let (ok, latency_ms, error) = match probe {
+            Probe::Answered { latency_ms } => (true, latency_ms, None),
+            Probe::Failed {
+                latency_ms,
+                message,
+            } => (false, latency_ms, Some(message)),
+        };
+        Reflect::set(&out, &"ok".into(), &ok.into())?;
+        put(&out, &[("latencyMs", *latency_ms as f64)])?;
+        if let Some(message) = error {
+            Reflect::set(&out, &"error".into(), &message.as_str().into())?;
+        }
+        Reflect::set(&object, &"probe".into(), out.as_ref())?;
+    }
     Ok(object)
 }

@@ -15,82 +15,35 @@
 //! - Write-behind: `setBehind` resolves once L1 has the entry and hands the
 //!   L2 write (a Promise that never rejects) to `waitUntil`.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+#[path = "js_tiered_events.rs"]
+mod events;
 #[path = "js_tiered_reports.rs"]
 mod reports;
+#[path = "js_tiered_write.rs"]
+mod write;
+
+use events::{HostEvent, host_event};
+use write::{Write, stale_window, status_name};
 
 use crate::bindings::js::pack_values;
-use crate::bindings::js_args::{
-    as_function, as_strs, required_ttl, take_queued, ttl_arg, unpack_values,
-};
+use crate::bindings::js_args::{as_strs, busy, optional_function, required_ttl, unpack_values};
 use crate::bindings::js_backend::{Causes, JsBackend};
-use crate::bindings::js_clock::read_now;
-use crate::bindings::js_error::{JsResult, error_with_code, js, to_js};
+use crate::bindings::js_clock::HostClock;
+use crate::bindings::js_error::{JsResult, js};
 use crate::bindings::js_options::{limits_object, read_options};
 use crate::bindings::js_stats::tiered_stats;
 use crate::bindings::js_tiered_options::read_tiered_options;
 use crate::clock::Clock;
-use crate::error::{CacheError, Result};
-use crate::memory::Ttl;
-use crate::tiered::{
-    L2Status, Lease, Lookup, TieredCache, TieredConfig, TieredEvent, WriteOptions,
-};
-
-/// The host clock: `Date.now()` or the `now` option. Each call checks it
-/// once before the core runs ([`HostClock::check`]: a bad reading fails the
-/// call, as in the memory build); the core's own readings inside the call
-/// (latencies) repeat the last good one if the function turns bad mid-call.
-struct HostClock {
-    now: Option<Function>,
-    last: Cell<u64>,
-}
-
-impl HostClock {
-    fn check(&self) -> JsResult<()> {
-        self.last.set(read_now(self.now.as_ref(), None)?);
-        Ok(())
-    }
-}
-
-impl Clock for HostClock {
-    fn now_ms(&self) -> u64 {
-        if let Ok(ms) = read_now(self.now.as_ref(), None) {
-            self.last.set(ms);
-        }
-        self.last.get()
-    }
-}
-
-/// An event waiting for delivery to the JS listener.
-enum HostEvent {
-    BackendFailure {
-        op: &'static str,
-        attempt: u32,
-        code: &'static str,
-        message: String,
-        cause: Option<u32>,
-    },
-    CorruptEntry {
-        key: String,
-        code: &'static str,
-        message: String,
-    },
-    SecurityError {
-        key: String,
-        code: &'static str,
-        message: String,
-    },
-    BreakerOpened,
-    BreakerClosed,
-}
+use crate::tiered::{Lease, Lookup, TieredCache, TieredConfig, TieredEvent};
 
 struct Inner {
     cache: TieredCache<JsBackend>,
@@ -104,52 +57,6 @@ struct Inner {
 impl Inner {
     fn ns(&self, id: u32) -> JsResult<String> {
         js(self.cache.namespace_name(id))
-    }
-
-    /// Hands queued events to the listener; its exceptions are ignored.
-    fn deliver(&self) {
-        let Some((queued, listener)) = take_queued(&self.events, &self.listener) else {
-            return;
-        };
-        for event in queued {
-            let object = self.event_object(event);
-            let _ = listener.call1(&JsValue::UNDEFINED, &object);
-        }
-    }
-
-    fn event_object(&self, event: HostEvent) -> JsValue {
-        let object = Object::new();
-        let set = |name: &str, value: JsValue| {
-            let _ = Reflect::set(&object, &name.into(), &value);
-        };
-        match event {
-            HostEvent::BackendFailure {
-                op,
-                attempt,
-                code,
-                message,
-                cause,
-            } => {
-                let cause = cause.and_then(|id| self.causes.try_borrow_mut().ok()?.take(id));
-                set("type", "backend-error".into());
-                set("op", op.into());
-                set("attempt", attempt.into());
-                set("error", error_with_code(code, &message, cause.as_ref()));
-            }
-            HostEvent::CorruptEntry { key, code, message } => {
-                set("type", "corrupt-entry".into());
-                set("key", key.into());
-                set("error", error_with_code(code, &message, None));
-            }
-            HostEvent::SecurityError { key, code, message } => {
-                set("type", "security-error".into());
-                set("key", key.into());
-                set("error", error_with_code(code, &message, None));
-            }
-            HostEvent::BreakerOpened => set("type", "breaker-open".into()),
-            HostEvent::BreakerClosed => set("type", "breaker-close".into()),
-        }
-        object.into()
     }
 }
 
@@ -183,10 +90,7 @@ impl WasmTieredCache {
         let wait_until = optional_function("waitUntil", &wait_until)?;
         let causes = Causes::default();
         let backend = js(JsBackend::new(adapter, Rc::clone(&causes)))?;
-        let clock = Rc::new(HostClock {
-            now: host.now,
-            last: Cell::new(0),
-        });
+        let clock = Rc::new(HostClock::new(host.now));
         clock.check()?;
         let mut cache = js(TieredCache::new(
             config,
@@ -256,10 +160,11 @@ impl WasmTieredCache {
         })
     }
 
+    /// Whether a fresh entry exists (see `TieredCache::has` for why it reads the record).
     pub fn has(&self, ns: u32, key: String) -> Promise {
         self.run(move |c| async move {
             let name = c.ns(ns)?;
-            Ok(js(c.cache.get(&name, &key).await)?.is_some().into())
+            Ok(js(c.cache.has(&name, &key).await)?.into())
         })
     }
 
@@ -510,95 +415,6 @@ fn promise(operation: Operation) -> Promise {
     future_to_promise(operation)
 }
 
-/// The per-write arguments, read before any await.
-struct Write {
-    ttl: Ttl,
-    stale_ms: Option<u64>,
-    tags: Vec<String>,
-}
-
-impl Write {
-    fn read(
-        ttl: &JsValue,
-        idle: &JsValue,
-        tags: Option<Vec<String>>,
-        stale: &JsValue,
-    ) -> JsResult<Write> {
-        if !idle.is_undefined() {
-            return Err(to_js(&CacheError::Unsupported {
-                what: "idle expiry on a cache with a backend",
-            }));
-        }
-        Ok(Write {
-            ttl: js(ttl_arg(ttl))?,
-            stale_ms: js(stale_window(stale))?,
-            tags: tags.unwrap_or_default(),
-        })
-    }
-
-    fn options<'a>(&self, tags: &'a [&'a str]) -> WriteOptions<'a> {
-        WriteOptions {
-            ttl: self.ttl,
-            stale_ms: self.stale_ms,
-            tags,
-        }
-    }
-}
-
-/// A stale window: `undefined`, `null` or 0 for none, else ms or a duration string.
-fn stale_window(value: &JsValue) -> Result<Option<u64>> {
-    if value.is_undefined() || value.is_null() || value.as_f64() == Some(0.0) {
-        return Ok(None);
-    }
-    required_ttl(value).map(Some)
-}
-
-fn host_event(event: &TieredEvent<'_>) -> HostEvent {
-    match event {
-        TieredEvent::BackendFailure { op, attempt, error } => {
-            let public = error.to_cache_error(op.name());
-            HostEvent::BackendFailure {
-                op: op.name(),
-                attempt: *attempt,
-                code: public.code(),
-                message: public.to_string(),
-                cause: error.cause,
-            }
-        }
-        TieredEvent::CorruptEntry { key, error } => HostEvent::CorruptEntry {
-            key: (*key).to_string(),
-            code: error.code(),
-            message: error.to_string(),
-        },
-        TieredEvent::SecurityError { key, error } => HostEvent::SecurityError {
-            key: (*key).to_string(),
-            code: error.code(),
-            message: error.to_string(),
-        },
-        TieredEvent::BreakerOpened => HostEvent::BreakerOpened,
-        TieredEvent::BreakerClosed => HostEvent::BreakerClosed,
-    }
-}
-
-fn optional_function(name: &'static str, value: &JsValue) -> JsResult<Option<Function>> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    as_function(value).map(Some).ok_or_else(|| {
-        to_js(&CacheError::InvalidOption {
-            name,
-            reason: "expected a function".to_string(),
-        })
-    })
-}
-
-fn busy() -> JsValue {
-    to_js(&CacheError::LimitExceeded {
-        what: "re-entrant calls into one cache",
-        limit: 1,
-    })
-}
-
 /// A count as a JS number (exact below 2^53, which any count here is).
 fn count(n: u64) -> JsValue {
     JsValue::from_f64(num(n))
@@ -606,13 +422,4 @@ fn count(n: u64) -> JsValue {
 
 fn num(n: u64) -> f64 {
     n as f64
-}
-
-/// What `set` resolves to over a backend: whether L2 has the entry.
-fn status_name(status: &L2Status) -> &'static str {
-    match status {
-        L2Status::Written => "written",
-        L2Status::Skipped => "skipped",
-        L2Status::Failed(_) => "failed",
-    }
 }

@@ -1,11 +1,12 @@
-//! What the JS driver reports back to the core about entries it was given
-//! (a second `impl` block of `WasmTieredCache`, kept apart so js_tiered.rs
-//! does not grow).
+//! Reports: what the JS driver tells the core about entries it was given,
+//! and the cache's health (a second `impl` block of `WasmTieredCache`, kept
+//! apart so js_tiered.rs does not grow).
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use super::{WasmTieredCache, js};
+use crate::bindings::js_stats::health_object;
 
 #[wasm_bindgen]
 impl WasmTieredCache {
@@ -18,5 +19,11 @@ impl WasmTieredCache {
             js(c.cache.discard_undecodable(&name, &key).await)?;
             Ok(JsValue::UNDEFINED)
         })
+    }
+
+    /// The cache's health (`TieredCache::health`), shaped by `health_object`;
+    /// `probe`: also time one backend read.
+    pub fn health(&self, probe: bool) -> Promise {
+        self.run(move |c| async move { Ok(health_object(&c.cache.health(probe).await)?.into()) })
     }
 }

@@ -99,21 +99,25 @@ impl ArgsKey {
         k
     }
 
+    /// Adds a `null` argument.
     pub fn null(&mut self) -> &mut Self {
         self.buf.push(TAG_NULL);
         self.value_done()
     }
 
+    /// Adds an `undefined` argument.
     pub fn undefined(&mut self) -> &mut Self {
         self.buf.push(TAG_UNDEFINED);
         self.value_done()
     }
 
+    /// Adds a boolean argument.
     pub fn bool(&mut self, b: bool) -> &mut Self {
         self.buf.extend_from_slice(&[TAG_BOOL, u8::from(b)]);
         self.value_done()
     }
 
+    /// Adds an integer argument.
     pub fn int(&mut self, i: i64) -> &mut Self {
         self.buf.push(TAG_INT);
         self.buf.extend_from_slice(&i.to_be_bytes());
@@ -141,12 +145,14 @@ impl ArgsKey {
         self.value_done()
     }
 
+    /// Adds a string argument.
     pub fn string(&mut self, s: &str) -> &mut Self {
         self.buf.push(TAG_STRING);
         self.put_str(s);
         self.value_done()
     }
 
+    /// Adds a byte-string argument.
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
         self.buf.push(TAG_BYTES);
         self.put_bytes(b);

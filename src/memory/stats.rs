@@ -27,15 +27,20 @@ impl RemovalCause {
 /// Whether a read returned a fresh entry or one inside its stale window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
+    /// Not expired.
     Fresh,
+    /// Expired, inside its stale window.
     Stale,
 }
 
 /// What a removal listener is told.
 #[derive(Debug, Clone, Copy)]
 pub struct Removal<'a> {
+    /// The namespace the entry was in.
     pub ns: Ns,
+    /// The entry's key.
     pub key: &'a str,
+    /// Why it left.
     pub cause: RemovalCause,
 }
 

@@ -23,7 +23,9 @@ pub const ROW_OVERHEAD: u64 = 48;
 /// One search result: an entry key and its cosine similarity to the query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
+    /// The entry's key.
     pub key: String,
+    /// Its similarity to the query.
     pub score: f32,
 }
 
@@ -164,6 +166,7 @@ pub struct VectorIndex {
 }
 
 impl VectorIndex {
+    /// An empty index scoring with `kernel`.
     pub fn new(kernel: Kernel) -> Self {
         VectorIndex {
             kernel,
@@ -181,6 +184,7 @@ impl VectorIndex {
         self.rows.len()
     }
 
+    /// Whether the index holds no vectors.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }

@@ -12,7 +12,9 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Kernel {
     #[default]
+    /// The fastest kernel this build has (SIMD where compiled in).
     Best,
+    /// The portable scalar kernel (the reference).
     Scalar,
 }
 

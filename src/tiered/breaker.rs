@@ -7,11 +7,20 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BreakerState {
     /// L2 is used; `failures` consecutive failures so far.
-    Closed { failures: u32 },
+    Closed {
+        /// Consecutive failures so far.
+        failures: u32,
+    },
     /// L2 is skipped until `until` (epoch ms).
-    Open { until: u64 },
+    Open {
+        /// When a probe may go (epoch ms).
+        until: u64,
+    },
     /// One probe was let through at `since`; others are skipped until it answers.
-    HalfOpen { since: u64 },
+    HalfOpen {
+        /// When the probe went (epoch ms).
+        since: u64,
+    },
 }
 
 impl BreakerState {

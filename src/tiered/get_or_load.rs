@@ -33,6 +33,7 @@ pub enum Loaded<E> {
 }
 
 impl<E> Loaded<E> {
+    /// The value returned, wherever it came from.
     pub fn value(&self) -> &[u8] {
         match self {
             Loaded::Cached(v) | Loaded::Loaded(v, _) | Loaded::StaleOnError(v, _) => v,

@@ -87,6 +87,7 @@ impl<B: Backend> TieredCache<B> {
                 attempt,
                 error: &error,
             });
+            self.remember_failure(op, &error.message);
             if error.is_transient() && attempt < attempts {
                 let delay = match cell_mut(&self.rng) {
                     Ok(mut rng) => self.config.retry.backoff_ms(attempt - 1, &mut rng),

@@ -24,6 +24,7 @@ mod bounds;
 mod breaker;
 pub mod chunks;
 mod get_or_load;
+mod health;
 mod invalidate;
 mod l1_record;
 mod l2;
@@ -43,6 +44,7 @@ use std::rc::Rc;
 
 pub use breaker::BreakerState;
 pub use get_or_load::{LoadError, Loaded};
+pub use health::{Health, LastFailure, Probe};
 pub use layout::Layout;
 pub use retry::{MAX_BACKOFF_MS, MAX_RETRIES, RetryPolicy};
 pub use seal::{RandomSource, SealConfig};
@@ -129,10 +131,12 @@ pub enum L2Status {
 /// A read across both tiers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
+    /// Not expired.
     Fresh(Vec<u8>),
     /// Past its expiry but inside its stale window: serve it and refresh, or
     /// serve it because the origin failed.
     Stale(Vec<u8>),
+    /// Nothing usable in either tier.
     Miss,
 }
 
@@ -150,7 +154,10 @@ impl Lookup {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lease {
     /// This caller holds it until its TTL ends or it is released.
-    Acquired { token: u64 },
+    Acquired {
+        /// Proves ownership when releasing.
+        token: u64,
+    },
     /// Someone else holds it: serve stale, do not refresh.
     Busy,
     /// No lease possible (no atomic operation, breaker open, backend error):
@@ -179,6 +186,7 @@ pub struct TieredCache<B: Backend> {
     breaker: RefCell<Breaker>,
     generations: RefCell<GenerationCache>,
     stats: RefCell<BackendStats>,
+    last_failure: RefCell<Option<LastFailure>>,
     rng: RefCell<XorShift>,
     sealer: Option<Sealer>,
     hook: Option<EventHook>,
@@ -216,6 +224,7 @@ impl<B: Backend> TieredCache<B> {
             rng: RefCell::new(XorShift::new(config.seed)),
             sealer,
             stats: RefCell::default(),
+            last_failure: RefCell::default(),
             l1: RefCell::new(l1),
             hook: None,
             backend,

@@ -53,6 +53,16 @@ impl<B: Backend> TieredCache<B> {
         Ok(out)
     }
 
+    /// Whether `key` has a fresh value in either tier. It reads the stored
+    /// record, not a cheaper existence check: the logical expiry and the tag
+    /// generations live inside the record (a backend's own TTL is only a
+    /// garbage-collection hint, at least 60 s on Workers KV), and with signing
+    /// on the record must be authenticated before it is believed. Only the
+    /// answer crosses to the host, never the value.
+    pub async fn has(&self, ns: &str, key: &str) -> Result<bool> {
+        Ok(self.get(ns, key).await?.is_some())
+    }
+
     /// Whether each of `keys` has a fresh value, in order (read like
     /// [`TieredCache::get_many`]: the logical expiry and tag generations live
     /// inside the stored record, so existence in the backend is not an answer).

@@ -32,7 +32,9 @@ pub struct BackendStats {
     pub rejected: u64,
     /// Sum, count and maximum of backend call latencies, in ms.
     pub latency_sum_ms: u64,
+    /// How many backend calls were timed.
     pub latency_count: u64,
+    /// The slowest backend call, in ms.
     pub latency_max_ms: u64,
 }
 
@@ -56,21 +58,32 @@ impl BackendStats {
 /// A snapshot of both tiers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TieredStats {
+    /// The memory tier's counters.
     pub l1: Stats,
+    /// The backend tier's counters.
     pub l2: BackendStats,
+    /// Where the breaker stands.
     pub breaker: BreakerState,
 }
 
 /// The backend operation an event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// `Backend::get`.
     Get,
+    /// `Backend::set`.
     Set,
+    /// `Backend::delete`.
     Delete,
+    /// `Backend::get_many`.
     GetMany,
+    /// `Backend::set_many`.
     SetMany,
+    /// `Backend::delete_many`.
     DeleteMany,
+    /// `Backend::list_keys`.
     ListKeys,
+    /// `Backend::set_if_absent`.
     SetIfAbsent,
 }
 
@@ -96,14 +109,27 @@ impl Op {
 pub enum TieredEvent<'a> {
     /// One backend call failed (`attempt` counts from 1); carries the host's cause handle.
     BackendFailure {
+        /// The operation that failed.
         op: Op,
+        /// Which attempt (1 is the first).
         attempt: u32,
+        /// The backend's error.
         error: &'a BackendError,
     },
     /// Data read from L2 under `key` was corrupt, foreign, truncated or of an unknown version.
-    CorruptEntry { key: &'a str, error: &'a CacheError },
+    CorruptEntry {
+        /// The L2 key.
+        key: &'a str,
+        /// What was wrong.
+        error: &'a CacheError,
+    },
     /// An entry read from L2 under `key` failed verification (see [`BackendStats::security`]).
-    SecurityError { key: &'a str, error: &'a CacheError },
+    SecurityError {
+        /// The L2 key.
+        key: &'a str,
+        /// Why it failed verification.
+        error: &'a CacheError,
+    },
     /// The breaker opened: L1-only service until it closes.
     BreakerOpened,
     /// A probe succeeded: L2 is used again.

@@ -445,6 +445,31 @@ const cases = [
     }),
   },
   {
+    name: 'health: L1 size, breaker, the last backend failure and a timed probe',
+    run: (lib, backendFactory, t) => checked(t, async () => {
+      const spy = faulty(backendFactory());
+      const { make, clock: c } = pair(lib, backendFactory);
+      const a = make(spy, { retries: 0 });
+      await a.set('k', 'v');
+      let h = await a.health();
+      t.deepEqual([h.l1.entries, h.breaker, h.lastError, h.probe], [1, 'closed', null, undefined]);
+      t.ok(h.l1.bytes > 0, 'L1 bytes');
+      c.advance(7);
+      spy.failNext(1, 'permanent');
+      await a.get('absent');
+      h = await a.health({ probe: true });
+      t.equal(h.lastError?.op, 'get', 'the failed operation');
+      t.ok(/injected permanent failure/.test(h.lastError?.message), h.lastError?.message);
+      t.equal(h.lastError?.at, c.now(), 'and when, on the cache clock');
+      t.equal(h.probe?.ok, true, 'the backend answers now');
+      t.ok(h.probe.latencyMs >= 0);
+      await t.rejects(a.health(null), 'INVALID_OPTION');
+      const memory = lib.createCache();
+      await memory.set('x', 1);
+      t.deepEqual(await memory.health(), { l1: { entries: 1, bytes: (await memory.stats()).bytes }, breaker: null, lastError: null });
+    }),
+  },
+  {
     name: 'single-flight reaches the store: a miss is one backend read, however many callers',
     run: (lib, backendFactory, t) => checked(t, async () => {
       const { make } = pair(lib, backendFactory);

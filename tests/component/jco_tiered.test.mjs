@@ -93,7 +93,6 @@ class MapBackend {
       get: (key) => { this.enter(); return read(key); },
       set: (key, value, ttlHintMs) => { this.enter(); put(key, value, ttlHintMs); },
       delete: (key) => { this.enter(); this.data.delete(key); },
-      exists: (key) => { this.enter(); return this.data.has(key); },
       getMany: (keys) => { this.enter(); return keys.map(read); },
       listKeys: (prefix) => { this.enter(); return [...this.data.keys()].filter((k) => k.startsWith(prefix)).sort(); },
       setIfAbsent: (key, value, ttlMs) => {

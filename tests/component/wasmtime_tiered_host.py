@@ -108,7 +108,6 @@ class DictBackend:
         inst.add_func("get", guarded(read))
         inst.add_func("set", guarded(set_))
         inst.add_func("delete", guarded(lambda k: ok(self.data.pop(k, None) and None)))
-        inst.add_func("exists", guarded(lambda k: ok(k in self.data)))
         inst.add_func("get-many", guarded(read_many))
         inst.add_func("list-keys", guarded(
             lambda p: ok(sorted(k for k in self.data if k.startswith(p)))))

@@ -88,6 +88,11 @@ export async function tiered(): Promise<void> {
   // @ts-expect-error a memory-only cache has no l2 counters
   void (await createCache().stats()).l2;
   void [l2Writes, breaker];
+  const health = await l2.health({ probe: true });
+  const l1Bytes: number = health.l1.bytes;
+  const lastAt: number | undefined = health.lastError?.at;
+  const probeMs: number | undefined = health.probe?.latencyMs;
+  void [l1Bytes, lastAt, probeMs];
   await l2.set('k', 1, { writeBehind: true, waitUntil: { waitUntil: (p: Promise<unknown>) => void p } });
   const lease: 'acquired' | 'busy' | 'unavailable' = await l2.tryLease('k', '10s');
   void lease;
