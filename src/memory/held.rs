@@ -23,7 +23,9 @@ use crate::memory::tier::MemoryTier;
 /// What a read found: a held value's slot, or the bytes the tier keeps.
 #[derive(Debug)]
 pub enum Found<'a> {
+    /// A value the host keeps, at this slot.
     Held(u32),
+    /// The stored bytes (decompressed if needed).
     Bytes(Cow<'a, [u8]>),
 }
 

@@ -16,8 +16,13 @@ use crate::ttl::MAX_TTL_MS;
 /// declares its size.
 #[derive(Debug, Clone, Copy)]
 pub enum Value<'a> {
+    /// Bytes the tier copies and keeps.
     Bytes(&'a [u8]),
-    Held { charge: u64 },
+    /// A value the host keeps by slot.
+    Held {
+        /// Its weight in bytes, as the host declares it.
+        charge: u64,
+    },
 }
 
 /// A validated write, ready to store.
