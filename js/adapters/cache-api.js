@@ -17,7 +17,7 @@
 // - Errors: TypeError/RangeError from put (a body or URL the cache refuses)
 //   are permanent; anything else is transient.
 
-import { BackendError } from './errors.js';
+import { BackendError, storeCall } from './errors.js';
 
 const YEAR_S = 365 * 24 * 3600;
 // An escaped key is at most 3 bytes per key byte: 2 000 key bytes keep the
@@ -45,16 +45,7 @@ export function cacheApi(cache, options = {}) {
   }
   const base = ownedBase(options.baseUrl ?? 'https://edgecache.invalid/');
   const request = (key) => new Request(base + escapeKey(key), { method: 'GET' });
-  const guard = async (what, fn) => {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof BackendError) throw err;
-      const kind = err instanceof TypeError || err instanceof RangeError ? 'permanent' : 'transient';
-      const message = err instanceof Error ? err.message : String(err);
-      throw new BackendError(kind, `cache api ${what}: ${message}`, { cause: err });
-    }
-  };
+  const guard = storeCall('cache api');
   return {
     name: 'cache-api',
     caps: CAPS,

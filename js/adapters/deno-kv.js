@@ -11,7 +11,7 @@
 // - Errors: TypeError/RangeError (a value or key KV refuses) are permanent;
 //   anything else (database busy, I/O) transient.
 
-import { BackendError } from './errors.js';
+import { BackendError, storeCall } from './errors.js';
 
 const ROOT = 'edgecache';
 // Both limits apply to the serialised form: leave room for the framing.
@@ -24,16 +24,7 @@ export function denoKV(kv, options = {}) {
   const root = options.root ?? ROOT;
   const k = (key) => [root, key];
   const ttl = (ttlMs) => (ttlMs === undefined ? undefined : { expireIn: ttlMs });
-  const guard = async (what, fn) => {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof BackendError) throw err;
-      const kind = err instanceof TypeError || err instanceof RangeError ? 'permanent' : 'transient';
-      const message = err instanceof Error ? err.message : String(err);
-      throw new BackendError(kind, `deno kv ${what}: ${message}`, { cause: err });
-    }
-  };
+  const guard = storeCall('deno kv');
   const bytes = (value) => (value === null || value === undefined ? undefined
     : value instanceof Uint8Array ? value
       : garbage(value));

@@ -34,3 +34,21 @@ export function classify(err, kind, what) {
   const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return new BackendError(kind, `${what}: ${detail}`, { cause: err });
 }
+
+/**
+ * Runs one call to a host store API, turning what it throws into a
+ * BackendError: a TypeError or RangeError (a bad argument) is permanent,
+ * anything else transient; the message is `${service} ${what}: ...`.
+ */
+export function storeCall(service) {
+  return async (what, fn) => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof BackendError) throw err;
+      const kind = err instanceof TypeError || err instanceof RangeError ? 'permanent' : 'transient';
+      const message = err instanceof Error ? err.message : String(err);
+      throw new BackendError(kind, `${service} ${what}: ${message}`, { cause: err });
+    }
+  };
+}
